@@ -1,0 +1,53 @@
+"""stanceclf: say where a statement stands on a proposal (support, oppose or conditional).
+
+The public API. Names are imported on first use, so that ``import stanceclf`` (and the cold
+``stanceclf predict`` path) does not pay for scikit-learn until a model is trained.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__all__ = [
+    "Dataset",
+    "DataError",
+    "ModelFileError",
+    "OutputExistsError",
+    "Predictor",
+    "StanceClassifier",
+    "StanceError",
+    "cross_validate",
+    "default_model",
+    "evaluate",
+    "load_dataset",
+    "load_predictor",
+    "train",
+]
+
+_WHERE = {
+    "Dataset": "stanceclf.data",
+    "load_dataset": "stanceclf.data",
+    "DataError": "stanceclf.errors",
+    "ModelFileError": "stanceclf.errors",
+    "OutputExistsError": "stanceclf.errors",
+    "StanceError": "stanceclf.errors",
+    "Predictor": "stanceclf.inference",
+    "load_predictor": "stanceclf.inference",
+    "StanceClassifier": "stanceclf.model",
+    "default_model": "stanceclf.model",
+    "cross_validate": "stanceclf.training",
+    "evaluate": "stanceclf.training",
+    "train": "stanceclf.training",
+}
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        value = getattr(importlib.import_module(_WHERE[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'stanceclf' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

@@ -1,0 +1,181 @@
+"""Batch prediction: stream statements through a model in chunks and write one row per input.
+
+Memory stays bounded whatever the input size: statements are read, predicted and written a
+chunk at a time. Each chunk is formatted completely and written with one call, so an
+interruption (Ctrl-C) leaves a complete prefix of rows, never a torn line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+import numpy as np
+
+OUTPUT_FORMATS = ("text", "json", "jsonl", "csv")
+CHUNK_SIZE = 4096
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class BatchProgress:
+    """How far a batch got: rows written and the input line of the last one."""
+
+    rows: int = 0
+    last_line: int = 0
+
+
+def chunks(rows: Iterable, size: int = CHUNK_SIZE) -> Iterator[list]:
+    """Split an iterable into lists of at most ``size`` items."""
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def predict_rows(
+    predictor,
+    rows: Iterable[tuple[int, str]],
+    write: Callable[[str], object],
+    *,
+    fmt: str = "jsonl",
+    proba: bool = False,
+    explain: int = 0,
+    chunk_size: int = CHUNK_SIZE,
+    progress: BatchProgress | None = None,
+    on_chunk: Callable[[BatchProgress], object] | None = None,
+) -> BatchProgress:
+    """Predict every ``(line, text)`` row and ``write`` the formatted output, chunk by chunk.
+
+    Parameters
+    ----------
+    predictor : Predictor or StanceClassifier
+        Anything with ``classes_``, ``predict_proba`` and (for ``explain``) ``explain``.
+    rows : iterable of (int, str)
+        Input line numbers and statements, e.g. from :func:`stanceclf.data.iter_texts`.
+    write : callable
+        Receives formatted text; called once per chunk with whole rows only.
+    fmt : {"text", "json", "jsonl", "csv"}
+    proba : bool
+        Include every label's probability (always included in json and jsonl).
+    explain : int
+        Include this many top features per label (0 for none).
+
+    Returns
+    -------
+    BatchProgress
+        Rows written and the input line of the last one (also updated as it goes, so a caller
+        that catches ``KeyboardInterrupt`` knows how far it got).
+    """
+    progress = progress if progress is not None else BatchProgress()
+    formatter = _FORMATTERS[fmt](predictor.classes_, proba, explain)
+    write(formatter.header())
+    for chunk in chunks(rows, chunk_size):
+        texts = [text for _, text in chunk]
+        probabilities = predictor.predict_proba(texts)
+        explanations = [predictor.explain(text, top=explain) for text in texts] if explain else None
+        block = formatter.rows(texts, probabilities, explanations, first=progress.rows == 0)
+        write(block)
+        progress.rows += len(chunk)
+        progress.last_line = chunk[-1][0]
+        if on_chunk is not None:
+            on_chunk(progress)
+    write(formatter.footer(empty=progress.rows == 0))
+    return progress
+
+
+def neutralise_formula(cell: str) -> str:
+    """Prefix a cell that a spreadsheet would run as a formula with a quote (OWASP's advice)."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+class _Formatter:
+    def __init__(self, classes, proba: bool, explain: int):
+        self.classes = [str(c) for c in classes]
+        self.proba = proba
+        self.explain = explain
+
+    def header(self) -> str:
+        return ""
+
+    def footer(self, empty: bool) -> str:
+        return ""
+
+    def records(self, texts, probabilities, explanations):
+        best = np.argmax(probabilities, axis=1)
+        for i, text in enumerate(texts):
+            record = {
+                "text": text,
+                "label": self.classes[best[i]],
+                "proba": {c: float(p) for c, p in zip(self.classes, probabilities[i])},
+            }
+            if explanations is not None:
+                record["explain"] = {
+                    label: [[f, round(w, 6)] for f, w in terms] for label, terms in explanations[i].items()
+                }
+            yield record
+
+
+class _TextFormatter(_Formatter):
+    def rows(self, texts, probabilities, explanations, first: bool) -> str:
+        lines = []
+        for record in self.records(texts, probabilities, explanations):
+            line = record["label"]
+            if self.proba:
+                line += "\t" + " ".join(f"{c}={p:.3f}" for c, p in record["proba"].items())
+            lines.append(line)
+            for label, terms in record.get("explain", {}).items():
+                shown = ", ".join(f"{feature} ({weight:+.3f})" for feature, weight in terms) or "-"
+                lines.append(f"  {label}: {shown}")
+        return "\n".join(lines) + "\n"
+
+
+class _JsonlFormatter(_Formatter):
+    def rows(self, texts, probabilities, explanations, first: bool) -> str:
+        return "".join(
+            json.dumps(r, ensure_ascii=False) + "\n" for r in self.records(texts, probabilities, explanations)
+        )
+
+
+class _JsonFormatter(_Formatter):
+    def header(self) -> str:
+        return "["
+
+    def rows(self, texts, probabilities, explanations, first: bool) -> str:
+        body = ",\n".join(json.dumps(r, ensure_ascii=False) for r in self.records(texts, probabilities, explanations))
+        return ("\n" if first else ",\n") + body
+
+    def footer(self, empty: bool) -> str:
+        return "]\n" if empty else "\n]\n"
+
+
+class _CsvFormatter(_Formatter):
+    def header(self) -> str:
+        columns = ["text", "label"] + ([f"proba_{c}" for c in self.classes] if self.proba else [])
+        if self.explain:
+            columns.append("explain")
+        return _csv_line(columns)
+
+    def rows(self, texts, probabilities, explanations, first: bool) -> str:
+        lines = []
+        for record in self.records(texts, probabilities, explanations):
+            cells = [neutralise_formula(record["text"]), record["label"]]
+            if self.proba:
+                cells += [repr(p) for p in record["proba"].values()]
+            if "explain" in record:
+                cells.append(neutralise_formula(json.dumps(record["explain"], ensure_ascii=False)))
+            lines.append(_csv_line(cells))
+        return "".join(lines)
+
+
+def _csv_line(cells: list[str]) -> str:
+    quoted = []
+    for cell in cells:
+        if any(ch in cell for ch in ',"\n\r'):
+            cell = '"' + cell.replace('"', '""') + '"'
+        quoted.append(cell)
+    return ",".join(quoted) + "\n"
+
+
+_FORMATTERS = {"text": _TextFormatter, "json": _JsonFormatter, "jsonl": _JsonlFormatter, "csv": _CsvFormatter}

@@ -1,0 +1,463 @@
+"""The ``stanceclf`` command line: parsing options, calling the library, printing results.
+
+Errors the user can fix arrive as :class:`~stanceclf.errors.StanceError` and leave as one line
+on stderr with exit code 2 (see :class:`_Commands`). scikit-learn is imported only by the
+commands that train, so ``stanceclf predict`` starts quickly.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from stanceclf.errors import StanceError
+
+EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+
+class UserError(click.ClickException):
+    """A :class:`StanceError` on its way to the terminal: one line, exit code 2."""
+
+    exit_code = EXIT_USER_ERROR
+
+
+class _Commands(click.Group):
+    """A click group that turns library errors into one clean line and exit code 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except StanceError as error:
+            raise UserError(str(error)) from None
+        except BrokenPipeError:
+            # The reader went away (``stanceclf predict ... | head``): not an error of ours.
+            sys.stderr.close()
+            ctx.exit(0)
+
+
+class NgramRange(click.ParamType):
+    """``2-5`` (or ``1``) as a tuple ``(2, 5)``; ``none`` as None."""
+
+    name = "RANGE"
+
+    def convert(self, value, param, ctx):
+        if value is None or isinstance(value, tuple):
+            return value
+        if str(value).lower() == "none":
+            return None
+        low, _, high = str(value).partition("-")
+        try:
+            bounds = (int(low), int(high or low))
+        except ValueError:
+            self.fail(f"{value!r} is not a range like 1-2 or 'none'", param, ctx)
+        if not 1 <= bounds[0] <= bounds[1] <= 16:
+            self.fail(f"{value!r} must satisfy 1 <= low <= high <= 16", param, ctx)
+        return bounds
+
+
+def _model_options(command):
+    """The StanceClassifier parameters as options of ``train`` and ``evaluate --cv``."""
+    options = [
+        click.option(
+            "--word-ngrams", type=NgramRange(), default="1-2", show_default=True, help="Word n-gram sizes, or 'none'."
+        ),
+        click.option(
+            "--char-ngrams",
+            type=NgramRange(),
+            default="3-6",
+            show_default=True,
+            help="Character n-gram sizes, or 'none'.",
+        ),
+        click.option("--negation/--no-negation", default=True, show_default=True, help="Mark the scope of negations."),
+        click.option("--lowercase/--no-lowercase", default=True, show_default=True),
+        click.option("--sublinear-tf/--no-sublinear-tf", default=True, show_default=True, help="Use 1 + log(tf)."),
+        click.option("--min-df", type=click.IntRange(min=1), default=1, show_default=True, help="Drop rarer features."),
+        click.option(
+            "--max-features",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Keep the most frequent features of each block.",
+        ),
+        click.option(
+            "-C",
+            "--C",
+            "C",
+            type=click.FloatRange(min=0, min_open=True),
+            default=30.0,
+            show_default=True,
+            help="Inverse regularisation strength.",
+        ),
+        click.option("--class-weight", type=click.Choice(["balanced", "none"]), default="balanced", show_default=True),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _params(word_ngrams, char_ngrams, negation, lowercase, sublinear_tf, min_df, max_features, C, class_weight) -> dict:
+    return {
+        "word_ngram_range": word_ngrams,
+        "char_ngram_range": char_ngrams,
+        "negation": negation,
+        "lowercase": lowercase,
+        "sublinear_tf": sublinear_tf,
+        "min_df": min_df,
+        "max_features": max_features,
+        "C": C,
+        "class_weight": None if class_weight == "none" else class_weight,
+    }
+
+
+def _column_options(command, *, labels: bool = True):
+    command = click.option("--split", default=None, help="Use only the rows whose 'split' column holds this value.")(
+        command
+    )
+    command = click.option(
+        "--target-column", default=None, help="Column naming the target [default: 'target' if present]."
+    )(command)
+    if labels:
+        command = click.option("--label-column", default="label", show_default=True)(command)
+    return click.option("--text-column", default="text", show_default=True)(command)
+
+
+_model_path = click.option(
+    "--model",
+    "model_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Model file [default: the model shipped with stanceclf].",
+)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="stanceclf")
+def main():
+    """Say where a statement stands on a proposal: support, oppose or conditional.
+
+    \b
+    Example:
+      stanceclf predict "Rome will not send troops to Ukraine."
+    """
+
+
+@main.command()
+@click.argument("texts", nargs=-1)
+@_model_path
+@click.option(
+    "--input",
+    "-i",
+    "input_path",
+    type=click.Path(path_type=Path, allow_dash=True),
+    help="Read statements from a .txt (one a line), .csv, .tsv or .jsonl file; '-' for stdin.",
+)
+@click.option(
+    "--output",
+    "-o",
+    "output_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here instead of stdout (atomically).",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "csv"]), default="text", show_default=True)
+@click.option("--proba", is_flag=True, help="Show every label's probability.")
+@click.option("--explain", is_flag=True, help="Show the features that pushed each label.")
+@click.option(
+    "--top", type=click.IntRange(min=1), default=5, show_default=True, help="Features per label with --explain."
+)
+@click.option("--text-column", default="text", show_default=True, help="Text column of a CSV/TSV/JSONL input.")
+@click.option("--force", is_flag=True, help="Replace an existing --output file.")
+def predict(texts, model_path, input_path, output_path, fmt, proba, explain, top, text_column, force):
+    """Predict the stance of statements given as arguments, on stdin or in a file.
+
+    \b
+    Examples:
+      stanceclf predict "Rome will not send troops to Ukraine."
+      stanceclf predict --proba "We back the plan, provided it is funded."
+      cat posts.txt | stanceclf predict - --format jsonl
+      stanceclf predict --input posts.csv --format csv --proba --output stances.csv
+    """
+    from stanceclf.batch import BatchProgress, predict_rows
+    from stanceclf.data import iter_texts
+    from stanceclf.inference import load_predictor
+    from stanceclf.persist import atomic_writer, default_model_path
+
+    if texts == ("-",):
+        texts, input_path = (), Path("-")
+    if texts and input_path is not None:
+        raise click.UsageError("give statements as arguments or --input, not both")
+    if not texts and input_path is None:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise click.UsageError("give a statement, --input FILE, or '-' to read lines from stdin")
+        input_path = Path("-")
+    if output_path is not None and output_path.exists() and not force:
+        raise UserError(f"{output_path}: already exists (use --force to replace it)")
+    predictor = load_predictor(model_path or default_model_path())
+    rows = enumerate(texts, start=1) if texts else iter_texts(input_path, text_column=text_column)
+    progress = BatchProgress()
+    show_progress = input_path is not None and output_path is not None and sys.stderr.isatty()
+
+    def report(done: BatchProgress):
+        click.echo(f"\r{done.rows:,} statements", nl=False, err=True)
+
+    options = dict(
+        fmt=fmt,
+        proba=proba,
+        explain=top if explain else 0,
+        progress=progress,
+        on_chunk=report if show_progress else None,
+    )
+    try:
+        if output_path is None:
+            predict_rows(predictor, rows, _stdout_writer(), **options)
+        else:
+            writer = atomic_writer(output_path, "w", force=force, encoding="utf-8")
+            out = writer.__enter__()
+            try:
+                predict_rows(predictor, rows, out.write, **options)
+            except KeyboardInterrupt:
+                writer.commit()  # keep the complete prefix written so far
+                raise
+            except BaseException:
+                writer.discard()
+                raise
+            writer.commit()
+    except KeyboardInterrupt:
+        where = f" to {output_path}" if output_path else ""
+        click.echo(
+            f"\ninterrupted: wrote {progress.rows:,} complete rows{where}, through input line {progress.last_line}",
+            err=True,
+        )
+        sys.exit(EXIT_INTERRUPTED)
+    if show_progress:
+        click.echo(f"\r{progress.rows:,} statements written to {output_path}", err=True)
+
+
+def _stdout_writer():
+    def write(text: str):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    return write
+
+
+@main.command()
+@click.argument("data", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--output",
+    "-o",
+    "output_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the model file.",
+)
+@_column_options
+@_model_options
+@click.option("--cv", type=click.IntRange(min=2), default=None, help="Also report K-fold cross-validated macro-F1.")
+@click.option("--jobs", type=int, default=None, help="Parallel jobs for --cv (-1: all cores).")
+@click.option("--force", is_flag=True, help="Replace an existing model file.")
+def train(data, output_path, text_column, label_column, target_column, split, cv, jobs, force, **model_options):
+    """Train a model on a labelled file and save it.
+
+    DATA is a .csv, .tsv or .jsonl file with a text and a label column.
+
+    \b
+    Example:
+      stanceclf train datasets/stance.csv --split train --output my.stance --cv 5
+    """
+    from stanceclf.data import load_dataset
+    from stanceclf.training import train as train_model
+
+    if output_path.exists() and not force:
+        raise UserError(f"{output_path}: already exists (use --force to replace it)")
+    dataset = load_dataset(
+        data, text_column=text_column, label_column=label_column, target_column=target_column, split=split
+    )
+    summary = train_model(dataset, _params(**model_options), cv=cv, n_jobs=jobs)
+    summary.model.save(output_path, force=force)
+    click.echo(f"trained on {len(dataset):,} statements from {data}")
+    for label, count in summary.label_counts.items():
+        click.echo(f"  {label:<15} {count:>7,}")
+    click.echo(f"features        {summary.n_features:,}")
+    click.echo(f"training time   {summary.seconds:.2f} s")
+    if summary.cv_report is not None:
+        folds = summary.cv_report["fold_macro_f1"]
+        spread = (max(folds) - min(folds)) / 2
+        click.echo(f"{cv}-fold CV      macro-F1 {summary.cv_report['macro_f1']:.4f} (folds +/- {spread:.4f})")
+    click.echo(f"saved to {output_path}")
+
+
+@main.command()
+@click.argument("data", type=click.Path(path_type=Path, dir_okay=False))
+@_model_path
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_column_options
+@click.option("--cv", type=click.IntRange(min=2), default=None, help="Cross-validate a fresh model on DATA instead.")
+@click.option("--jobs", type=int, default=None, help="Parallel jobs for --cv (-1: all cores).")
+@_model_options
+def evaluate(data, model_path, fmt, text_column, label_column, target_column, split, cv, jobs, **model_options):
+    """Score a model on labelled data: accuracy, macro-F1, per-label table, confusion matrix.
+
+    \b
+    Examples:
+      stanceclf evaluate datasets/stance.csv --split test --model my.stance
+      stanceclf evaluate datasets/stance.csv --cv 5 --format json
+    """
+    from stanceclf.data import load_dataset
+    from stanceclf.metrics import format_report
+
+    dataset = load_dataset(
+        data,
+        text_column=text_column,
+        label_column=label_column,
+        target_column=target_column,
+        split=split,
+        min_labels=1 if cv is None else 2,
+    )
+    if cv is not None:
+        from stanceclf.training import cross_validate
+
+        report = cross_validate(dataset, _params(**model_options), folds=cv, n_jobs=jobs)
+    else:
+        from stanceclf.inference import load_predictor
+        from stanceclf.persist import default_model_path
+        from stanceclf.training import evaluate as evaluate_model
+
+        report = evaluate_model(load_predictor(model_path or default_model_path()), dataset)
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2))
+    else:
+        if cv is not None:
+            click.echo(f"{cv}-fold stratified cross-validation (out-of-fold predictions pooled)")
+        click.echo(format_report(report))
+
+
+@main.command()
+@_model_path
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def info(model_path, fmt):
+    """Describe a model: labels, parameters, vocabulary, training data, metrics, versions.
+
+    \b
+    Example:
+      stanceclf info --model my.stance
+    """
+    from stanceclf.persist import default_model_path, load_model_data
+
+    path = model_path or default_model_path()
+    model = load_model_data(path)
+    description = {
+        "path": str(path),
+        "labels": model.classes,
+        "params": model.params,
+        "features": {block.name: len(block.features) for block in model.blocks},
+        **model.metadata,
+    }
+    if fmt == "json":
+        click.echo(json.dumps(description, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"model       {path}")
+    click.echo(f"labels      {', '.join(model.classes)}")
+    click.echo("features    " + ", ".join(f"{name} {count:,}" for name, count in description["features"].items()))
+    click.echo("parameters  " + ", ".join(f"{k}={v}" for k, v in sorted(model.params.items())))
+    data = model.metadata.get("training_data", {})
+    if data:
+        click.echo(f"trained on  {data.get('file')} ({data.get('rows'):,} rows, sha256 {data.get('sha256')})")
+    for name, value in model.metadata.get("metrics", {}).items():
+        click.echo(f"metric      {name} = {value:.4f}")
+    if "created" in model.metadata:
+        click.echo(f"created     {model.metadata['created']}")
+    versions = model.metadata.get("versions", {})
+    if versions:
+        click.echo("versions    " + ", ".join(f"{k} {v}" for k, v in versions.items()))
+
+
+@main.group()
+def data():
+    """Check a labelled corpus and find rows whose label looks wrong."""
+
+
+@data.command("check")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--text-column", default="text", show_default=True)
+@click.option("--label-column", default="label", show_default=True)
+@click.option(
+    "--labels",
+    default="conditional,oppose,support",
+    show_default=True,
+    help="Expected labels, comma-separated; 'any' accepts all.",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def data_check(path, text_column, label_column, labels, fmt):
+    """Counts per label, target and split, lengths, duplicates and conflicts; exit 2 on errors.
+
+    \b
+    Example:
+      stanceclf data check datasets/stance.csv
+    """
+    from stanceclf.quality import check_corpus, format_check
+
+    expected = None if labels == "any" else tuple(label.strip() for label in labels.split(","))
+    report = check_corpus(path, text_column=text_column, label_column=label_column, expected_labels=expected)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "rows": report.rows,
+                    "labels": dict(report.label_counts),
+                    "targets": dict(report.target_counts),
+                    "splits": report.split_label_counts,
+                    "errors": report.errors,
+                    "warnings": report.warnings,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        click.echo(format_check(report))
+    if not report.ok:
+        sys.exit(EXIT_USER_ERROR)
+
+
+@data.command("audit")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@_column_options
+@click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True)
+@click.option("--top", type=click.IntRange(min=1), default=30, show_default=True, help="How many rows to list.")
+@click.option("--jobs", type=int, default=None, help="Parallel jobs (-1: all cores).")
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+def data_audit(path, text_column, label_column, target_column, split, folds, top, jobs, fmt):
+    """List the rows whose given label a cross-validated model finds least likely.
+
+    Rows marked * are flagged by confident learning's per-label thresholds; re-read them first.
+
+    \b
+    Example:
+      stanceclf data audit datasets/stance.csv --top 40
+    """
+    from stanceclf.data import load_dataset
+    from stanceclf.quality import audit_labels
+
+    dataset = load_dataset(
+        path, text_column=text_column, label_column=label_column, target_column=target_column, split=split
+    )
+    rows = audit_labels(dataset, folds=folds, n_jobs=jobs)
+    flagged = sum(row.flagged for row in rows)
+    for row in rows[:top]:
+        if fmt == "jsonl":
+            click.echo(json.dumps(row.__dict__, ensure_ascii=False))
+        else:
+            mark = "*" if row.flagged else " "
+            click.echo(
+                f"{mark} line {row.line:>5}  given {row.given} ({row.given_proba:.2f})  "
+                f"model {row.predicted} ({row.predicted_proba:.2f})  {row.text}"
+            )
+    if fmt == "text":
+        click.echo(f"{flagged} of {len(rows)} rows flagged (*) by {folds}-fold cross-validation", err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

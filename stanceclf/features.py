@@ -1,0 +1,134 @@
+"""Text to features: the tokens and n-grams a statement is described by.
+
+Pure Python (``re`` only), so that the numpy-only prediction path and the scikit-learn training
+path share one definition of what a feature is. The TF-IDF weighting itself is done by
+scikit-learn when training (:mod:`stanceclf.model`) and by numpy when predicting
+(:mod:`stanceclf.inference`).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words (letters and digits, with inner apostrophes as in "don't") and the punctuation marks
+# that end a negation scope.
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[.,:;!?]")
+_SCOPE_END = frozenset(".,:;!?")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+NEGATION_CUES = frozenset(
+    {"not", "no", "never", "cannot", "nor", "neither", "nobody", "nothing", "none", "nowhere", "without"}
+)
+NEGATION_PREFIX = "NOT_"
+_WHITESPACE = re.compile(r"\s+")
+
+
+def is_negation_cue(token: str) -> bool:
+    """True for "not", "never", "without" ... and for contractions such as "don't" or "won't"."""
+    return token in NEGATION_CUES or token.endswith("n't")
+
+
+def word_tokens(text: str, *, lowercase: bool = True, negation: bool = False) -> list[str]:
+    """Split a statement into word tokens, optionally marking the scope of a negation.
+
+    With ``negation=True`` every token after a negation cue, up to the next punctuation mark,
+    gets the prefix ``NOT_``: in "we will not send troops, but we pay", "send" and "troops"
+    become "NOT_send" and "NOT_troops" while "pay" stays as it is.
+    """
+    if lowercase:
+        text = text.lower()
+    text = text.translate(_APOSTROPHES)
+    tokens = []
+    in_scope = False
+    for token in _TOKEN.findall(text):
+        if token in _SCOPE_END:
+            in_scope = False
+            continue
+        tokens.append(NEGATION_PREFIX + token if in_scope else token)
+        if negation and is_negation_cue(token):
+            in_scope = True
+    return tokens
+
+
+def ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:
+    """All n-grams of ``tokens`` for n in ``ngram_range`` (inclusive), joined by a space."""
+    low, high = ngram_range
+    grams = list(tokens) if low == 1 else []
+    for n in range(max(low, 2), high + 1):
+        grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+    return grams
+
+
+def char_ngrams(text: str, ngram_range: tuple[int, int], *, lowercase: bool = True) -> list[str]:
+    """Character n-grams inside word boundaries, each word padded with a space on both sides.
+
+    The same idea as scikit-learn's ``analyzer="char_wb"``: "plan" gives " p", "pl", ... "n ".
+    """
+    if lowercase:
+        text = text.lower()
+    low, high = ngram_range
+    grams = []
+    for word in text.translate(_APOSTROPHES).split():
+        padded = f" {word} "
+        length = len(padded)
+        for n in range(low, min(high, length) + 1):
+            grams.extend(padded[i : i + n] for i in range(length - n + 1))
+    return grams
+
+
+class Analyzer:
+    """A picklable callable turning one statement into its list of features.
+
+    Parameters
+    ----------
+    kind : {"word", "char"}
+        Word n-grams (with optional negation marking) or character n-grams within words.
+    ngram_range : tuple of int
+        Smallest and largest n, inclusive.
+    lowercase : bool
+    negation : bool
+        Mark negation scopes (word features only).
+    """
+
+    def __init__(self, kind: str, ngram_range: tuple[int, int], lowercase: bool = True, negation: bool = False):
+        if kind not in ("word", "char"):
+            raise ValueError(f"unknown analyzer kind {kind!r} (use 'word' or 'char')")
+        low, high = ngram_range
+        if not (isinstance(low, int) and isinstance(high, int) and 1 <= low <= high):
+            raise ValueError(f"ngram_range must be two integers 1 <= low <= high, got {ngram_range!r}")
+        self.kind = kind
+        self.ngram_range = (low, high)
+        self.lowercase = lowercase
+        self.negation = negation
+
+    def __call__(self, text: str) -> list[str]:
+        if self.kind == "word":
+            return ngrams(word_tokens(text, lowercase=self.lowercase, negation=self.negation), self.ngram_range)
+        return char_ngrams(_WHITESPACE.sub(" ", text), self.ngram_range, lowercase=self.lowercase)
+
+    def to_dict(self) -> dict:
+        """The analyzer's settings as plain data (for the model file)."""
+        return {
+            "kind": self.kind,
+            "ngram_range": list(self.ngram_range),
+            "lowercase": self.lowercase,
+            "negation": self.negation,
+        }
+
+    @classmethod
+    def from_dict(cls, settings: dict) -> Analyzer:
+        """Rebuild an analyzer from :meth:`to_dict` output."""
+        return cls(
+            settings["kind"],
+            tuple(settings["ngram_range"]),
+            lowercase=settings["lowercase"],
+            negation=settings["negation"],
+        )
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Analyzer) and self.to_dict() == other.to_dict()
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.ngram_range, self.lowercase, self.negation))
+
+    def __repr__(self) -> str:
+        return f"Analyzer({self.kind!r}, {self.ngram_range!r}, lowercase={self.lowercase}, negation={self.negation})"

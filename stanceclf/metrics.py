@@ -1,0 +1,109 @@
+"""Scores and reports: accuracy, macro-F1, per-label precision/recall/F1, SemEval's F_avg.
+
+numpy only; tests hold these equal to scikit-learn's implementations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def confusion_matrix(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str]) -> np.ndarray:
+    """Counts ``[i, j]`` of statements with true label ``labels[i]`` predicted as ``labels[j]``."""
+    index = {label: i for i, label in enumerate(labels)}
+    matrix = np.zeros((len(labels), len(labels)), dtype=np.int64)
+    for truth, guess in zip(y_true, y_pred, strict=True):
+        if truth in index and guess in index:
+            matrix[index[truth], index[guess]] += 1
+    return matrix
+
+
+def per_label_scores(y_true, y_pred, labels: Sequence[str]) -> dict[str, dict[str, float]]:
+    """Precision, recall, F1 and support of each label (0.0 where undefined, as scikit-learn does)."""
+    y_true, y_pred = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
+    scores = {}
+    for label in labels:
+        true_positive = int(np.sum((y_true == label) & (y_pred == label)))
+        predicted = int(np.sum(y_pred == label))
+        actual = int(np.sum(y_true == label))
+        precision = true_positive / predicted if predicted else 0.0
+        recall = true_positive / actual if actual else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        scores[label] = {"precision": precision, "recall": recall, "f1": f1, "support": actual}
+    return scores
+
+
+def macro_f1(y_true, y_pred, labels: Sequence[str] | None = None) -> float:
+    """Unweighted mean of the per-label F1 scores (over the labels seen, unless given)."""
+    labels = sorted(set(y_true) | set(y_pred)) if labels is None else labels
+    return float(np.mean([s["f1"] for s in per_label_scores(y_true, y_pred, labels).values()]))
+
+
+def f_avg(y_true, y_pred, favor: str = "FAVOR", against: str = "AGAINST") -> float:
+    """SemEval-2016 Task 6's official metric: the mean of the F1 of FAVOR and AGAINST.
+
+    Computed over all statements pooled (micro over targets), as the organisers' ``eval.pl``
+    does; the third label (NONE) counts only through the other two's precision and recall.
+    """
+    scores = per_label_scores(y_true, y_pred, [favor, against])
+    return (scores[favor]["f1"] + scores[against]["f1"]) / 2
+
+
+def f_avg_by_target(y_true, y_pred, targets, favor: str = "FAVOR", against: str = "AGAINST") -> dict[str, float]:
+    """F_avg computed separately within each target."""
+    y_true, y_pred, targets = (np.asarray(a, dtype=object) for a in (y_true, y_pred, targets))
+    return {
+        str(t): f_avg(y_true[targets == t], y_pred[targets == t], favor, against) for t in sorted(set(targets.tolist()))
+    }
+
+
+def f_avg_tweeteval(y_true, y_pred, targets, favor: str = "FAVOR", against: str = "AGAINST") -> float:
+    """TweetEval's variant of F_avg: the per-target F_avg averaged over targets (macro)."""
+    return float(np.mean(list(f_avg_by_target(y_true, y_pred, targets, favor, against).values())))
+
+
+def classification_report(y_true, y_pred, labels: Sequence[str] | None = None) -> dict:
+    """Everything ``stanceclf evaluate`` prints, as plain data.
+
+    Returns a dict with keys ``n``, ``accuracy``, ``macro_f1``, ``labels``, ``per_label``
+    (precision, recall, f1, support per label) and ``confusion_matrix`` (rows: true label,
+    columns: predicted label, in the order of ``labels``).
+    """
+    y_true, y_pred = list(y_true), list(y_pred)
+    labels = sorted(set(y_true) | set(y_pred)) if labels is None else list(labels)
+    per_label = per_label_scores(y_true, y_pred, labels)
+    correct = sum(t == p for t, p in zip(y_true, y_pred, strict=True))
+    return {
+        "n": len(y_true),
+        "accuracy": correct / len(y_true) if y_true else 0.0,
+        "macro_f1": float(np.mean([s["f1"] for s in per_label.values()])) if labels else 0.0,
+        "labels": labels,
+        "per_label": per_label,
+        "confusion_matrix": confusion_matrix(y_true, y_pred, labels).tolist(),
+    }
+
+
+def format_report(report: dict) -> str:
+    """A classification report as aligned text for the terminal."""
+    labels = report["labels"]
+    width = max([len(label) for label in labels] + [9])
+    lines = [
+        f"statements  {report['n']}",
+        f"accuracy    {report['accuracy']:.4f}",
+        f"macro-F1    {report['macro_f1']:.4f}",
+    ]
+    for key in ("f_avg", "f_avg_tweeteval"):
+        if key in report:
+            lines.append(f"{key:<11} {report[key]:.4f}")
+    lines += ["", f"{'label':<{width}}  precision  recall     f1  support"]
+    for label in labels:
+        s = report["per_label"][label]
+        lines.append(f"{label:<{width}}  {s['precision']:9.4f}  {s['recall']:6.4f}  {s['f1']:.4f}  {s['support']:7d}")
+    lines += ["", "confusion matrix (rows: true label, columns: predicted)"]
+    cell = max([len(label) for label in labels] + [len(str(report["n"]))])
+    lines.append(" " * width + "  " + "  ".join(f"{label:>{cell}}" for label in labels))
+    for label, row in zip(labels, report["confusion_matrix"]):
+        lines.append(f"{label:<{width}}  " + "  ".join(f"{count:>{cell}}" for count in row))
+    return "\n".join(lines)

@@ -1,0 +1,269 @@
+"""StanceClassifier: TF-IDF features and logistic regression, as a scikit-learn estimator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils.validation import check_is_fitted
+
+from stanceclf.features import Analyzer
+from stanceclf.inference import Predictor
+from stanceclf.persist import FeatureBlock, ModelData, load_model_data, save_model_data
+
+
+class StanceClassifier(ClassifierMixin, BaseEstimator):
+    """Say where a statement stands on a proposal: TF-IDF n-grams + logistic regression.
+
+    Two TF-IDF feature blocks, each l2-normalised on its own (word n-grams with negation
+    marking, and character n-grams within words), feed a multinomial logistic regression.
+    The defaults were chosen by topic-grouped 5-fold cross-validation on the ``train`` split of
+    ``datasets/stance.csv`` (``experiments/tune_default.py``, results in
+    ``experiments/results/tune_default.md``); any label set trains.
+
+    Parameters
+    ----------
+    word_ngram_range : tuple of int or None, default (1, 2)
+        Word n-gram sizes, inclusive; None drops the word block.
+    char_ngram_range : tuple of int or None, default (3, 6)
+        Character n-gram sizes within word boundaries; None drops the character block.
+    negation : bool, default True
+        Prefix the words after a negation cue ("not", "never", "don't" ...) up to the next
+        punctuation mark with ``NOT_``, so "not support" and "support" are different features.
+    lowercase : bool, default True
+    sublinear_tf : bool, default True
+        Use ``1 + log(tf)`` instead of raw counts.
+    min_df : int, default 1
+        Ignore features seen in fewer statements than this.
+    max_features : int or None, default None
+        Keep only the most frequent features of each block.
+    C : float, default 10.0
+        Inverse regularisation strength of the logistic regression.
+    class_weight : "balanced" or None, default "balanced"
+        Weight labels inversely to their frequency.
+    max_iter : int, default 2000
+        Iterations allowed to the lbfgs solver.
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+        The labels, sorted.
+    vectorizers_ : list of (str, TfidfVectorizer)
+        The fitted feature blocks, by name.
+    logistic_ : LogisticRegression
+        The fitted classifier.
+    n_features_ : int
+        Number of features over all blocks.
+    provenance_ : dict
+        What the model was trained on and how well it did (filled by :func:`stanceclf.train`).
+
+    Examples
+    --------
+    >>> from stanceclf import StanceClassifier
+    >>> texts = ["We back the plan.", "We reject the plan.", "Only if it is funded.",
+    ...          "A good plan, we support it.", "A reckless plan, scrap it.", "Provided it is funded, yes."]
+    >>> labels = ["support", "oppose", "conditional"] * 2
+    >>> clf = StanceClassifier().fit(texts, labels)
+    >>> clf.classes_.tolist()
+    ['conditional', 'oppose', 'support']
+    """
+
+    def __init__(
+        self,
+        word_ngram_range=(1, 2),
+        char_ngram_range=(3, 6),
+        negation=True,
+        lowercase=True,
+        sublinear_tf=True,
+        min_df=1,
+        max_features=None,
+        C=10.0,
+        class_weight="balanced",
+        max_iter=2000,
+    ):
+        self.word_ngram_range = word_ngram_range
+        self.char_ngram_range = char_ngram_range
+        self.negation = negation
+        self.lowercase = lowercase
+        self.sublinear_tf = sublinear_tf
+        self.min_df = min_df
+        self.max_features = max_features
+        self.C = C
+        self.class_weight = class_weight
+        self.max_iter = max_iter
+
+    def fit(self, X, y):
+        """Learn the vocabulary, idf weights and coefficients from statements ``X`` and labels ``y``.
+
+        Parameters
+        ----------
+        X : iterable of str
+            The statements.
+        y : iterable of str (or other hashable labels)
+            One label per statement; at least two distinct labels.
+
+        Returns
+        -------
+        self
+        """
+        texts = _as_texts(X)
+        labels = np.asarray(list(y) if not isinstance(y, np.ndarray) else y)
+        if labels.ndim != 1 or len(labels) != len(texts):
+            raise ValueError(f"X has {len(texts)} statements but y has {labels.shape[0]} labels")
+        if len(np.unique(labels)) < 2:
+            raise ValueError(f"y needs at least two distinct labels, got {np.unique(labels).tolist()}")
+        self.vectorizers_ = [(name, self._make_vectorizer(analyzer)) for name, analyzer in self._analyzers()]
+        features = sp.hstack([vec.fit_transform(texts) for _, vec in self.vectorizers_], format="csr")
+        self.logistic_ = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
+        self.logistic_.fit(features, labels)
+        self.classes_ = self.logistic_.classes_
+        self.n_features_ = features.shape[1]
+        self.provenance_ = {}
+        return self
+
+    def transform(self, X) -> sp.csr_matrix:
+        """The TF-IDF feature matrix of statements ``X`` (all blocks side by side)."""
+        check_is_fitted(self, "logistic_")
+        texts = _as_texts(X)
+        return sp.hstack([vec.transform(texts) for _, vec in self.vectorizers_], format="csr")
+
+    def decision_function(self, X) -> np.ndarray:
+        features = self.transform(X)
+        return self.logistic_.decision_function(features)
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Probability of each label for each statement, columns in the order of ``classes_``."""
+        features = self.transform(X)
+        return self.logistic_.predict_proba(features)
+
+    def predict(self, X) -> np.ndarray:
+        """The most probable label of each statement."""
+        features = self.transform(X)
+        return self.logistic_.predict(features)
+
+    def explain(self, text: str, top: int = 5) -> dict[str, list[tuple[str, float]]]:
+        """The features of ``text`` that pushed each label most, with their contributions.
+
+        Returns a dict ``{label: [(feature, contribution), ...]}``, at most ``top`` features per
+        label, largest first; a feature is named ``word:<n-gram>`` or ``char:<n-gram>``.
+        """
+        check_is_fitted(self, "logistic_")
+        return Predictor(self.to_model_data()).explain(text, top=top)
+
+    def to_model_data(self) -> ModelData:
+        """The fitted model as plain data (what :meth:`save` writes)."""
+        check_is_fitted(self, "logistic_")
+        blocks = []
+        for name, vec in self.vectorizers_:
+            features = vec.get_feature_names_out().tolist()
+            blocks.append(FeatureBlock(name, vec.analyzer.to_dict(), vec.sublinear_tf, features, vec.idf_.copy()))
+        return ModelData(
+            params=_plain(self.get_params()),
+            classes=[str(c) for c in self.classes_],
+            blocks=blocks,
+            coef=self.logistic_.coef_.astype(np.float64),
+            intercept=self.logistic_.intercept_.astype(np.float64),
+            metadata=dict(getattr(self, "provenance_", {})),
+        )
+
+    def save(self, path: str | Path, *, force: bool = False) -> Path:
+        """Write the model to a pickle-free file (atomically; ``force`` to replace a file)."""
+        from stanceclf.persist import creation_time
+        from stanceclf.versions import library_versions
+
+        data = self.to_model_data()
+        data.metadata = {**data.metadata, "created": creation_time(), "versions": library_versions()}
+        return save_model_data(data, path, force=force)
+
+    @classmethod
+    def load(cls, path: str | Path) -> StanceClassifier:
+        """Rebuild a fitted classifier from a model file written by :meth:`save`."""
+        return cls.from_model_data(load_model_data(path))
+
+    @classmethod
+    def from_model_data(cls, data: ModelData) -> StanceClassifier:
+        """Rebuild a fitted classifier from :class:`~stanceclf.persist.ModelData`."""
+        params = {key: tuple(value) if isinstance(value, list) else value for key, value in data.params.items()}
+        known = cls._get_param_names()
+        model = cls(**{key: value for key, value in params.items() if key in known})
+        model.vectorizers_ = []
+        for block in data.blocks:
+            vec = model._make_vectorizer(Analyzer.from_dict(block.analyzer))
+            vec.sublinear_tf = block.sublinear_tf
+            vec.vocabulary_ = {feature: i for i, feature in enumerate(block.features)}
+            vec.idf_ = block.idf
+            model.vectorizers_.append((block.name, vec))
+        logistic = LogisticRegression(C=model.C, class_weight=model.class_weight, max_iter=model.max_iter)
+        logistic.classes_ = np.array(data.classes, dtype=object)
+        logistic.coef_ = data.coef
+        logistic.intercept_ = data.intercept
+        logistic.n_features_in_ = data.n_features
+        model.logistic_ = logistic
+        model.classes_ = logistic.classes_
+        model.n_features_ = data.n_features
+        model.provenance_ = dict(data.metadata)
+        return model
+
+    def _analyzers(self) -> list[tuple[str, Analyzer]]:
+        analyzers = []
+        if self.word_ngram_range is not None:
+            analyzers.append(("word", Analyzer("word", tuple(self.word_ngram_range), self.lowercase, self.negation)))
+        if self.char_ngram_range is not None:
+            analyzers.append(("char", Analyzer("char", tuple(self.char_ngram_range), self.lowercase, False)))
+        if not analyzers:
+            raise ValueError("word_ngram_range and char_ngram_range cannot both be None")
+        return analyzers
+
+    def _make_vectorizer(self, analyzer: Analyzer) -> TfidfVectorizer:
+        return TfidfVectorizer(
+            analyzer=analyzer,
+            sublinear_tf=self.sublinear_tf,
+            min_df=self.min_df,
+            max_features=self.max_features,
+            dtype=np.float64,
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
+
+
+def _as_texts(X) -> list[str]:
+    """Check that ``X`` is a one-dimensional collection of strings and return it as a list."""
+    if isinstance(X, str):
+        raise ValueError("X must be a list of statements, not a single string (wrap it: [text])")
+    if isinstance(X, np.ndarray) and X.ndim != 1:
+        raise ValueError(f"X must be one-dimensional (one statement per row), got shape {X.shape}")
+    texts = list(X) if isinstance(X, Iterable) else None
+    if texts is None:
+        raise ValueError(f"X must be an iterable of strings, got {type(X).__name__}")
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise ValueError(f"X[{i}] is {type(text).__name__}, expected str")
+    return texts
+
+
+def _plain(params: dict) -> dict:
+    """Parameters as JSON-friendly values (tuples become lists)."""
+    return {key: list(value) if isinstance(value, tuple) else value for key, value in params.items()}
+
+
+def default_model() -> StanceClassifier:
+    """The model shipped with stanceclf, trained on ``datasets/stance.csv``.
+
+    Examples
+    --------
+    >>> from stanceclf import default_model
+    >>> default_model().predict(["Rome will not send troops to Ukraine."]).tolist()  # doctest: +SKIP
+    ['oppose']
+    """
+    from stanceclf.persist import default_model_path
+
+    return StanceClassifier.load(default_model_path())

@@ -1,0 +1,112 @@
+"""Training, evaluation and cross-validation on a :class:`~stanceclf.data.Dataset`.
+
+These are the library functions the ``train`` and ``evaluate`` commands call; they add to a bare
+``StanceClassifier.fit`` what a user wants recorded: where the data came from, how the model
+scored, how long it took.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from stanceclf.data import Dataset
+from stanceclf.errors import DataError, located
+from stanceclf.metrics import classification_report
+from stanceclf.model import StanceClassifier
+
+
+@dataclass
+class TrainingSummary:
+    """What ``stanceclf train`` reports: counts, vocabulary, time and (optionally) CV scores."""
+
+    model: StanceClassifier
+    label_counts: dict[str, int]
+    n_features: int
+    seconds: float
+    cv_report: dict | None = field(default=None)
+
+
+def train(
+    dataset: Dataset, params: dict | None = None, *, cv: int | None = None, n_jobs: int | None = None
+) -> TrainingSummary:
+    """Fit a :class:`StanceClassifier` on ``dataset`` and record its provenance.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    params : dict, optional
+        Parameters for :class:`StanceClassifier` (defaults otherwise).
+    cv : int, optional
+        Also run stratified ``cv``-fold cross-validation and record its macro-F1.
+    n_jobs : int, optional
+        Parallel jobs for the cross-validation.
+
+    Returns
+    -------
+    TrainingSummary
+    """
+    params = dict(params or {})
+    cv_report = cross_validate(dataset, params, folds=cv, n_jobs=n_jobs) if cv else None
+    start = time.perf_counter()
+    model = StanceClassifier(**params).fit(dataset.texts, dataset.labels)
+    seconds = time.perf_counter() - start
+    model.provenance_ = {
+        "training_data": {
+            "file": Path(dataset.path).name,
+            "sha256": dataset.sha256,
+            "rows": len(dataset),
+            "split": dataset.split,
+            "label_counts": dataset.label_counts,
+        },
+        "metrics": {}
+        if cv_report is None
+        else {f"cv{cv}_macro_f1": cv_report["macro_f1"], f"cv{cv}_accuracy": cv_report["accuracy"]},
+    }
+    return TrainingSummary(model, dataset.label_counts, model.n_features_, seconds, cv_report)
+
+
+def cross_validate(
+    dataset: Dataset, params: dict | None = None, *, folds: int = 5, n_jobs: int | None = None, seed: int = 0
+) -> dict:
+    """Stratified K-fold cross-validation of a fresh model on ``dataset``.
+
+    Returns the classification report of the pooled out-of-fold predictions, plus
+    ``folds``, ``fold_macro_f1`` (one score per fold) and ``seed``.
+    """
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    if folds < 2:
+        raise DataError(located(dataset.path, None, f"cross-validation needs at least 2 folds, got {folds}"))
+    smallest, count = min(Counter(dataset.labels).items(), key=lambda item: item[1])
+    if count < folds:
+        raise DataError(
+            located(
+                dataset.path, None, f"label {smallest!r} has only {count} statements; {folds}-fold CV needs {folds}"
+            )
+        )
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    labels = np.asarray(dataset.labels, dtype=object)
+    predicted = cross_val_predict(StanceClassifier(**(params or {})), dataset.texts, labels, cv=splitter, n_jobs=n_jobs)
+    report = classification_report(labels, predicted)
+    fold_scores = []
+    for _, test_index in splitter.split(dataset.texts, labels):
+        fold_scores.append(
+            classification_report(labels[test_index], predicted[test_index], report["labels"])["macro_f1"]
+        )
+    report.update(folds=folds, fold_macro_f1=fold_scores, seed=seed)
+    return report
+
+
+def evaluate(model, dataset: Dataset) -> dict:
+    """Score a fitted model (``StanceClassifier`` or ``Predictor``) on a labelled dataset.
+
+    Labels the model does not know count as errors; the report lists them with the model's.
+    """
+    predicted = model.predict(dataset.texts)
+    labels = sorted(set(map(str, model.classes_)) | set(dataset.labels))
+    return classification_report(dataset.labels, [str(p) for p in predicted], labels)

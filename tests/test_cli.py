@@ -1,0 +1,254 @@
+"""The command line: each command works, and every user mistake ends in one line and exit 2."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import STATEMENTS
+from stanceclf.cli import main
+
+
+@pytest.fixture
+def run():
+    def invoke(*args, input=None):
+        return CliRunner().invoke(main, [str(a) for a in args], input=input)
+
+    return invoke
+
+
+def assert_one_line_error(result, *fragments):
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert "Traceback" not in result.output
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_train_saves_a_model_and_summarises_it(run, labelled_csv, tmp_path):
+    out = tmp_path / "m.stance"
+    result = run("train", labelled_csv, "--output", out, "--cv", 2, "--char-ngrams", "none")
+    assert result.exit_code == 0, result.output
+    assert "trained on 24 statements" in result.output
+    assert "2-fold CV      macro-F1" in result.output
+    assert "features" in result.output and out.exists()
+
+
+def test_train_refuses_to_overwrite_without_force(run, labelled_csv, tmp_path):
+    out = tmp_path / "m.stance"
+    out.write_bytes(b"old")
+    assert_one_line_error(run("train", labelled_csv, "--output", out), "already exists", "--force")
+    assert out.read_bytes() == b"old"
+    assert run("train", labelled_csv, "--output", out, "--force").exit_code == 0
+
+
+def test_predict_prints_one_label_per_statement(run, model_file):
+    result = run("predict", "--model", model_file, "We reject the tram scheme outright.", "We welcome the tram plan.")
+    assert result.exit_code == 0, result.output
+    assert result.output.split() == ["oppose", "support"]
+
+
+def test_predict_jsonl_gives_text_label_and_every_probability(run, model_file):
+    result = run("predict", "--model", model_file, "--format", "jsonl", "We reject the tram.", "Fine,\nyes")
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["text"] for r in records] == ["We reject the tram.", "Fine,\nyes"]
+    assert all(set(r["proba"]) == {"support", "oppose", "conditional"} for r in records)
+    assert all(abs(sum(r["proba"].values()) - 1) < 1e-9 for r in records)
+    assert records[0]["label"] == max(records[0]["proba"], key=records[0]["proba"].get)
+
+
+def test_predict_reads_stdin_lines_when_given_a_dash(run, model_file):
+    result = run("predict", "--model", model_file, "-", input="We reject the tram.\nWe back the library.\n")
+    assert result.exit_code == 0
+    assert len(result.output.splitlines()) == 2
+
+
+def test_predict_json_output_is_one_valid_array(run, model_file):
+    result = run("predict", "--model", model_file, "--format", "json", "a", "b", "c")
+    assert [r["text"] for r in json.loads(result.output)] == ["a", "b", "c"]
+
+
+def test_predict_csv_output_neutralises_formulas_and_round_trips_newlines(run, model_file, tmp_path):
+    source = tmp_path / "posts.jsonl"
+    texts = ["=cmd|' /C calc'!A0", 'plain, with "quotes"', "two\nlines", "-1 for the tram", "@mayor yes"]
+    source.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = run("predict", "--model", model_file, "--input", source, "--format", "csv", "--proba", "--output", out)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
+    assert [r["text"] for r in rows] == [
+        "'=cmd|' /C calc'!A0",
+        'plain, with "quotes"',
+        "two\nlines",
+        "'-1 for the tram",
+        "'@mayor yes",
+    ]
+    assert {"proba_support", "proba_oppose", "proba_conditional"} <= set(rows[0])
+
+
+def test_predict_output_file_needs_force_to_be_replaced(run, model_file, tmp_path):
+    out = tmp_path / "out.jsonl"
+    out.write_text("keep me", encoding="utf-8")
+    assert_one_line_error(run("predict", "--model", model_file, "yes", "--output", out), "already exists")
+    assert out.read_text(encoding="utf-8") == "keep me"
+
+
+def test_predict_explain_lists_features_per_label(run, model_file):
+    result = run("predict", "--model", model_file, "--explain", "--top", "2", "We reject the tram scheme outright.")
+    lines = result.output.splitlines()
+    assert lines[0] == "oppose"
+    assert any(line.startswith("  oppose: word:") for line in lines)
+
+
+def test_predict_with_the_default_model(run):
+    result = run("predict", "Rome will not send troops to Ukraine.")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "oppose"
+
+
+def test_evaluate_reports_every_required_key_as_json(run, labelled_csv, model_file):
+    result = run("evaluate", labelled_csv, "--model", model_file, "--format", "json")
+    report = json.loads(result.output)
+    assert {"accuracy", "macro_f1", "labels", "per_label", "confusion_matrix", "n"} <= set(report)
+    assert report["n"] == len(STATEMENTS) and report["accuracy"] == 1.0
+
+
+def test_evaluate_cross_validates_a_fresh_model(run, labelled_csv):
+    result = run("evaluate", labelled_csv, "--cv", 3, "--format", "json", "--jobs", 2)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["folds"] == 3 and len(report["fold_macro_f1"]) == 3 and report["n"] == len(STATEMENTS)
+
+
+def test_evaluate_text_report_has_the_confusion_matrix(run, labelled_csv, model_file):
+    result = run("evaluate", labelled_csv, "--model", model_file)
+    assert "confusion matrix" in result.output and "macro-F1" in result.output
+
+
+def test_info_describes_the_model(run, model_file):
+    result = run("info", "--model", model_file, "--format", "json")
+    description = json.loads(result.output)
+    assert description["labels"] == ["conditional", "oppose", "support"]
+    assert description["features"]["word"] > 0 and "versions" in description
+
+
+@pytest.mark.parametrize(
+    "content, fragment",
+    [
+        (b"text,label\nWe back it.,support\n,oppose\n", "bad.csv:3: empty text"),
+        (b"text,label\nWe back it.,support\nNo.,\n", "bad.csv:3: missing label"),
+        (b"body,label\nWe back it.,support\n", "bad.csv:1: no column 'text'"),
+        (b"text,label\nWe back it.,support\nAgain.,support\n", "only one label"),
+        (b"text,label\nWe back it.,support\n\xc3(,oppose\n", "bad.csv:3: not valid UTF-8"),
+        (b"text,label\nWe back it.,support\nNo.,oppose\nWe back it.,oppose\n", "bad.csv:4: this text was labelled"),
+    ],
+)
+def test_bad_training_data_gives_one_line_and_exit_2(run, tmp_path, content, fragment):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(content)
+    out = tmp_path / "m.stance"
+    assert_one_line_error(run("train", bad, "--output", out), fragment)
+    assert not out.exists()
+
+
+def test_missing_files_give_one_line_and_exit_2(run, tmp_path, model_file):
+    assert_one_line_error(run("train", tmp_path / "none.csv", "-o", tmp_path / "m"), "none.csv: no such file")
+    assert_one_line_error(run("predict", "--model", tmp_path / "none.stance", "x"), "no such model file")
+    assert_one_line_error(
+        run("predict", "--model", model_file, "--input", tmp_path / "none.txt"), "none.txt: no such file"
+    )
+
+
+def test_cv_with_more_folds_than_examples_is_a_clear_error(run, labelled_csv):
+    assert_one_line_error(run("evaluate", labelled_csv, "--cv", 20), "has only 8 statements")
+
+
+def test_every_command_has_help_with_an_example(run):
+    for command in ("train", "evaluate", "predict", "info"):
+        result = run(command, "--help")
+        assert result.exit_code == 0 and "Example" in result.output
+
+
+def test_installed_console_script_predicts_in_a_real_process(model_file):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "stanceclf",
+            "predict",
+            "--model",
+            str(model_file),
+            "We reject the tram scheme outright.",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "oppose"
+
+
+def test_real_process_reports_bad_input_without_traceback(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"text,label\n,support\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "stanceclf", "train", str(bad), "-o", str(tmp_path / "m.stance")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {bad}:2: empty text (every row needs a statement in column 'text')"
+    ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["predict", "We reject the tram.", "Only if the budget is audited."],
+        ["predict", "--proba", "We reject the tram."],
+        ["predict", "--format", "jsonl", "We reject the tram.", "x\ny"],
+        ["predict", "--format=csv", "--proba", "=SUM(A1)", "We back it"],
+        ["predict", "--format", "json", "a", "b"],
+    ],
+)
+def test_quick_predict_path_prints_exactly_what_the_full_cli_prints(model_file, args, capsys):
+    from stanceclf.launcher import _parse_quick_predict
+    from stanceclf.launcher import main as launcher_main
+
+    args = [args[0], "--model", str(model_file), *args[1:]]
+    assert _parse_quick_predict(args) is not None
+    with pytest.raises(SystemExit) as exited:
+        launcher_main(args)
+    assert exited.value.code == 0
+    quick = capsys.readouterr().out
+    full = CliRunner().invoke(main, args)
+    assert full.exit_code == 0
+    assert quick == full.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["predict"], ["predict", "-"], ["predict", "--explain", "x"], ["predict", "--format", "xml", "x"], ["info"]],
+)
+def test_calls_the_quick_path_cannot_answer_go_to_the_full_cli(args):
+    from stanceclf.launcher import _parse_quick_predict
+
+    assert _parse_quick_predict(args) is None
+
+
+def test_quick_path_reports_a_missing_model_in_one_line(tmp_path, capsys):
+    from stanceclf.launcher import main as launcher_main
+
+    with pytest.raises(SystemExit) as exited:
+        launcher_main(["predict", "--model", str(tmp_path / "gone.stance"), "x"])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.strip() == f"Error: {tmp_path / 'gone.stance'}: no such model file"
