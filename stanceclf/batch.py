@@ -14,6 +14,8 @@ from itertools import islice
 
 import numpy as np
 
+from stanceclf.features import split_document
+
 OUTPUT_FORMATS = ("text", "json", "jsonl", "csv")
 CHUNK_SIZE = 4096
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -52,8 +54,9 @@ def predict_rows(
     ----------
     predictor : Predictor or StanceClassifier
         Anything with ``classes_``, ``predict_proba`` and (for ``explain``) ``explain``.
-    rows : iterable of (int, str)
-        Input line numbers and statements, e.g. from :func:`stanceclf.data.iter_texts`.
+    rows : iterable of (int, str) or (int, (str, str))
+        Input line numbers and statements (or (statement, target) pairs for a model that uses
+        targets), e.g. from :func:`stanceclf.data.iter_texts`.
     write : callable
         Receives formatted text; called once per chunk with whole rows only.
     fmt : {"text", "json", "jsonl", "csv"}
@@ -104,12 +107,15 @@ class _Formatter:
 
     def records(self, texts, probabilities, explanations):
         best = np.argmax(probabilities, axis=1)
-        for i, text in enumerate(texts):
-            record = {
-                "text": text,
-                "label": self.classes[best[i]],
-                "proba": {c: float(p) for c, p in zip(self.classes, probabilities[i])},
-            }
+        for i, document in enumerate(texts):
+            text, target = split_document(document)
+            record = {"text": text} if isinstance(document, str) else {"text": text, "target": target}
+            record.update(
+                {
+                    "label": self.classes[best[i]],
+                    "proba": {c: float(p) for c, p in zip(self.classes, probabilities[i])},
+                }
+            )
             if explanations is not None:
                 record["explain"] = {
                     label: [[f, round(w, 6)] for f, w in terms] for label, terms in explanations[i].items()
@@ -152,15 +158,23 @@ class _JsonFormatter(_Formatter):
 
 class _CsvFormatter(_Formatter):
     def header(self) -> str:
-        columns = ["text", "label"] + ([f"proba_{c}" for c in self.classes] if self.proba else [])
-        if self.explain:
-            columns.append("explain")
-        return _csv_line(columns)
+        return ""  # written with the first rows, once it is known whether they carry targets
+
+    def footer(self, empty: bool) -> str:
+        return self._columns(with_target=False) if empty else ""
+
+    def _columns(self, with_target: bool) -> str:
+        columns = ["text"] + (["target"] if with_target else []) + ["label"]
+        columns += [f"proba_{c}" for c in self.classes] if self.proba else []
+        return _csv_line(columns + (["explain"] if self.explain else []))
 
     def rows(self, texts, probabilities, explanations, first: bool) -> str:
-        lines = []
+        lines = [self._columns(with_target=not isinstance(texts[0], str))] if first else []
         for record in self.records(texts, probabilities, explanations):
-            cells = [neutralise_formula(record["text"]), record["label"]]
+            cells = [neutralise_formula(record["text"])]
+            if "target" in record:
+                cells.append(neutralise_formula(record["target"]))
+            cells.append(record["label"])
             if self.proba:
                 cells += [repr(p) for p in record["proba"].values()]
             if "explain" in record:

@@ -92,14 +92,36 @@ def _model_options(command):
             help="Inverse regularisation strength.",
         ),
         click.option("--class-weight", type=click.Choice(["balanced", "none"]), default="balanced", show_default=True),
+        click.option(
+            "--target-mode",
+            type=click.Choice(["none", "conjoined", "per_target"]),
+            default="none",
+            show_default=True,
+            help="Use each statement's target: one global model with target-tied features, or one model per target.",
+        ),
+        click.option("--target-weight", type=click.FloatRange(min=0, min_open=True), default=0.5, show_default=True),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _params(word_ngrams, char_ngrams, negation, lowercase, sublinear_tf, min_df, max_features, C, class_weight) -> dict:
+def _params(
+    word_ngrams,
+    char_ngrams,
+    negation,
+    lowercase,
+    sublinear_tf,
+    min_df,
+    max_features,
+    C,
+    class_weight,
+    target_mode,
+    target_weight,
+) -> dict:
     return {
+        "target_mode": target_mode,
+        "target_weight": target_weight,
         "word_ngram_range": word_ngrams,
         "char_ngram_range": char_ngrams,
         "negation": negation,
@@ -168,8 +190,12 @@ def main():
     "--top", type=click.IntRange(min=1), default=5, show_default=True, help="Features per label with --explain."
 )
 @click.option("--text-column", default="text", show_default=True, help="Text column of a CSV/TSV/JSONL input.")
+@click.option("--target", default=None, help="The target of every statement (models trained with --target-mode).")
+@click.option("--target-column", default=None, help="Target column of a CSV/TSV/JSONL input.")
 @click.option("--force", is_flag=True, help="Replace an existing --output file.")
-def predict(texts, model_path, input_path, output_path, fmt, proba, explain, top, text_column, force):
+def predict(
+    texts, model_path, input_path, output_path, fmt, proba, explain, top, text_column, target, target_column, force
+):
     """Predict the stance of statements given as arguments, on stdin or in a file.
 
     \b
@@ -178,6 +204,7 @@ def predict(texts, model_path, input_path, output_path, fmt, proba, explain, top
       stanceclf predict --proba "We back the plan, provided it is funded."
       cat posts.txt | stanceclf predict - --format jsonl
       stanceclf predict --input posts.csv --format csv --proba --output stances.csv
+      stanceclf predict --model semeval.stance --target atheism "God is great"
     """
     from stanceclf.batch import BatchProgress, predict_rows
     from stanceclf.data import iter_texts
@@ -195,7 +222,20 @@ def predict(texts, model_path, input_path, output_path, fmt, proba, explain, top
     if output_path is not None and output_path.exists() and not force:
         raise UserError(f"{output_path}: already exists (use --force to replace it)")
     predictor = load_predictor(model_path or default_model_path())
-    rows = enumerate(texts, start=1) if texts else iter_texts(input_path, text_column=text_column)
+    if predictor.uses_targets and target is None and target_column is None:
+        raise UserError(
+            f"this model was trained with target_mode={predictor.model.params['target_mode']!r}: "
+            "give each statement's target with --target NAME or --target-column COLUMN"
+        )
+    if target is not None and target_column is not None:
+        raise click.UsageError("give --target or --target-column, not both")
+    rows = (
+        enumerate(texts, start=1)
+        if texts
+        else iter_texts(input_path, text_column=text_column, target_column=target_column)
+    )
+    if target is not None:
+        rows = ((line, (text, target)) for line, text in rows)
     progress = BatchProgress()
     show_progress = input_path is not None and output_path is not None and sys.stderr.isatty()
 
@@ -244,7 +284,7 @@ def _stdout_writer():
 
 
 @main.command()
-@click.argument("data", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("data", type=click.Path(path_type=Path))
 @click.option(
     "--output",
     "-o",
@@ -261,7 +301,8 @@ def _stdout_writer():
 def train(data, output_path, text_column, label_column, target_column, split, cv, jobs, force, **model_options):
     """Train a model on a labelled file and save it.
 
-    DATA is a .csv, .tsv or .jsonl file with a text and a label column.
+    DATA is a .csv, .tsv or .jsonl file with a text and a label column, a TweetEval stance
+    folder, or a SemEval-2016 Task 6 file.
 
     \b
     Example:
@@ -290,20 +331,28 @@ def train(data, output_path, text_column, label_column, target_column, split, cv
 
 
 @main.command()
-@click.argument("data", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("data", type=click.Path(path_type=Path))
 @_model_path
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_column_options
 @click.option("--cv", type=click.IntRange(min=2), default=None, help="Cross-validate a fresh model on DATA instead.")
 @click.option("--jobs", type=int, default=None, help="Parallel jobs for --cv (-1: all cores).")
+@click.option(
+    "--metric",
+    type=click.Choice(["macro-f1", "semeval"]),
+    default="macro-f1",
+    show_default=True,
+    help="'semeval' adds SemEval-2016's F_avg (pooled) and TweetEval's per-target average.",
+)
 @_model_options
-def evaluate(data, model_path, fmt, text_column, label_column, target_column, split, cv, jobs, **model_options):
+def evaluate(data, model_path, fmt, text_column, label_column, target_column, split, cv, jobs, metric, **model_options):
     """Score a model on labelled data: accuracy, macro-F1, per-label table, confusion matrix.
 
     \b
     Examples:
       stanceclf evaluate datasets/stance.csv --split test --model my.stance
       stanceclf evaluate datasets/stance.csv --cv 5 --format json
+      stanceclf evaluate benchmarks/tweeteval-stance --split test --model semeval.stance --metric semeval
     """
     from stanceclf.data import load_dataset
     from stanceclf.metrics import format_report
@@ -319,13 +368,14 @@ def evaluate(data, model_path, fmt, text_column, label_column, target_column, sp
     if cv is not None:
         from stanceclf.training import cross_validate
 
-        report = cross_validate(dataset, _params(**model_options), folds=cv, n_jobs=jobs)
+        report = cross_validate(dataset, _params(**model_options), folds=cv, n_jobs=jobs, semeval=metric == "semeval")
     else:
         from stanceclf.inference import load_predictor
         from stanceclf.persist import default_model_path
         from stanceclf.training import evaluate as evaluate_model
 
-        report = evaluate_model(load_predictor(model_path or default_model_path()), dataset)
+        predictor = load_predictor(model_path or default_model_path())
+        report = evaluate_model(predictor, dataset, semeval=metric == "semeval")
     if fmt == "json":
         click.echo(json.dumps(report, indent=2))
     else:

@@ -56,6 +56,14 @@ class Dataset:
     lines: list[int]
     split: str | None = None
 
+    def inputs(self, with_targets: bool = False) -> list:
+        """What a model takes as ``X``: the texts, or ``(text, target)`` pairs."""
+        if not with_targets:
+            return self.texts
+        if self.targets is None:
+            raise DataError(located(self.path, None, "this model uses targets, but the data has no target column"))
+        return list(zip(self.texts, self.targets))
+
     def __len__(self) -> int:
         return len(self.texts)
 
@@ -99,19 +107,22 @@ def load_dataset(
     Parameters
     ----------
     path : str or Path
-        A ``.csv``, ``.tsv`` or ``.jsonl`` file with a header (CSV) or keys (JSONL).
+        A ``.csv``, ``.tsv`` or ``.jsonl`` file with a header (CSV) or keys (JSONL); or a
+        public benchmark in its own layout: a TweetEval stance folder, or a SemEval-2016
+        Task 6 file (see :mod:`stanceclf.benchmarks`).
     text_column, label_column : str
         Which columns hold the statement and its label.
     target_column : str, optional
         Which column holds the target. By default a column called ``target`` is used when
         present; naming a column that is absent is an error.
-    fmt : {"csv", "tsv", "jsonl"}, optional
-        Overrides the format the extension implies.
+    fmt : {"csv", "tsv", "jsonl", "tweeteval", "semeval2016"}, optional
+        Overrides the format the extension (or layout) implies.
     min_labels : int, default 2
         The fewest distinct labels accepted (training needs two; evaluating can take one).
     split : str, optional
         Keep only the rows whose ``split_column`` holds this value (e.g. ``"train"``); the
-        other rows are still read and checked.
+        other rows are still read and checked. For a TweetEval folder: which split files to
+        read (``train``, ``val``, ``test`` or e.g. ``train+val``; default ``train``).
     split_column : str, default "split"
 
     Returns
@@ -130,6 +141,9 @@ def load_dataset(
     >>> data.label_counts  # doctest: +SKIP
     {'conditional': 541, 'oppose': 540, 'support': 538}
     """
+    benchmark = _benchmark_dataset(path, fmt, split)
+    if benchmark is not None:
+        return benchmark
     fmt = detect_format(path, fmt)
     if fmt == "txt":
         raise DataError(located(path, None, "a .txt file has no labels; labelled data must be .csv, .tsv or .jsonl"))
@@ -141,7 +155,7 @@ def load_dataset(
     if split is not None:
         required.append(split_column)
     texts, labels, targets, lines = [], [], [], []
-    first_line_of: dict[str, tuple[int, str]] = {}
+    first_line_of: dict[tuple[str, str], tuple[int, str]] = {}
     has_target = target_column is not None
     for line, row in iter_records(path, required, optional=optional, fmt=fmt, digest=digest):
         text, label = row[text_column], row[label_column].strip()
@@ -149,18 +163,21 @@ def load_dataset(
             raise DataError(located(path, line, f"empty text (every row needs a statement in column {text_column!r})"))
         if not label:
             raise DataError(located(path, line, f"missing label (every row needs a label in column {label_column!r})"))
-        seen = first_line_of.setdefault(text, (line, label))
+        target_name = target_column or "target"
+        target = row.get(target_name, "").strip()
+        # the same words may lean differently towards different targets, never within one
+        seen = first_line_of.setdefault((target, text), (line, label))
         if seen[1] != label:
+            about = f" about {target!r}" if target else ""
             raise DataError(
-                located(path, line, f"this text was labelled {seen[1]!r} on line {seen[0]} and {label!r} here")
+                located(path, line, f"this text{about} was labelled {seen[1]!r} on line {seen[0]} and {label!r} here")
             )
         if split is not None and row[split_column].strip() != split:
             continue
-        target_name = target_column or "target"
         has_target = has_target or target_name in row
         texts.append(text)
         labels.append(label)
-        targets.append(row.get(target_name, "").strip())
+        targets.append(target)
         lines.append(line)
     if not texts:
         where = f" in split {split!r}" if split is not None else ""
@@ -173,19 +190,49 @@ def load_dataset(
     return Dataset(texts, labels, targets if has_target else None, str(path), digest.hexdigest(), lines, split)
 
 
-def iter_texts(path: str | Path, *, text_column: str = "text", fmt: str | None = None) -> Iterator[tuple[int, str]]:
+def _benchmark_dataset(path, fmt: str | None, split: str | None) -> Dataset | None:
+    """Read ``path`` with a benchmark reader when it is (or is said to be) in such a layout."""
+    from stanceclf import benchmarks
+
+    if str(path) == "-":
+        return None
+    if fmt == "tweeteval" or (fmt is None and benchmarks.is_tweeteval_folder(path)):
+        return benchmarks.load_tweeteval(path, split or "train")
+    if fmt == "semeval2016" or (
+        fmt is None and Path(path).suffix.lower() == ".txt" and benchmarks.is_semeval_file(path)
+    ):
+        if split is not None:
+            raise DataError(located(path, None, "SemEval-2016 files have no split column; pass the split's own file"))
+        return benchmarks.load_semeval2016(path)
+    return None
+
+
+def iter_texts(
+    path: str | Path,
+    *,
+    text_column: str = "text",
+    target_column: str | None = None,
+    fmt: str | None = None,
+) -> Iterator[tuple[int, str]]:
     """Stream ``(line, text)`` pairs from an unlabelled file, in order, one per input row.
 
+    With ``target_column`` (CSV, TSV, JSONL) each item is ``(line, (text, target))``.
     ``path`` may be ``"-"`` for standard input (one statement a line). Nothing is held in
     memory beyond the current row, so files of any size can be streamed.
     """
     fmt = detect_format(path, fmt)
     if fmt == "txt":
+        if target_column is not None:
+            raise DataError(located(path, None, "a .txt file has no columns; give the target with --target"))
         for line, content in _iter_lines(path):
             yield line, content.rstrip("\r\n")
         return
-    for line, row in iter_records(path, [text_column], fmt=fmt):
-        yield line, row[text_column]
+    if target_column is None:
+        for line, row in iter_records(path, [text_column], fmt=fmt):
+            yield line, row[text_column]
+        return
+    for line, row in iter_records(path, [text_column, target_column], fmt=fmt):
+        yield line, (row[text_column], row[target_column].strip())
 
 
 def iter_records(

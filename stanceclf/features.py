@@ -75,23 +75,45 @@ def char_ngrams(text: str, ngram_range: tuple[int, int], *, lowercase: bool = Tr
     return grams
 
 
+def split_document(document) -> tuple[str, str]:
+    """A document is a statement, or a ``(statement, target)`` pair; return both parts."""
+    if isinstance(document, str):
+        return document, ""
+    text, target = document
+    return text, target
+
+
+TARGET_SEPARATOR = " @ "  # between a target and a feature conjoined with it
+
+
 class Analyzer:
-    """A picklable callable turning one statement into its list of features.
+    """A picklable callable turning one document into its list of features.
 
     Parameters
     ----------
-    kind : {"word", "char"}
-        Word n-grams (with optional negation marking) or character n-grams within words.
+    kind : {"word", "char", "target"}
+        Word n-grams (with optional negation marking), character n-grams within words, or the
+        document's target alone (a per-target bias feature).
     ngram_range : tuple of int
-        Smallest and largest n, inclusive.
+        Smallest and largest n, inclusive (ignored for ``"target"``).
     lowercase : bool
     negation : bool
         Mark negation scopes (word features only).
+    conjoin : bool
+        Prefix every feature with the document's target (``"climate @ not_support"``), so that
+        a feature's weight can differ from target to target.
     """
 
-    def __init__(self, kind: str, ngram_range: tuple[int, int], lowercase: bool = True, negation: bool = False):
-        if kind not in ("word", "char"):
-            raise ValueError(f"unknown analyzer kind {kind!r} (use 'word' or 'char')")
+    def __init__(
+        self,
+        kind: str,
+        ngram_range: tuple[int, int] = (1, 1),
+        lowercase: bool = True,
+        negation: bool = False,
+        conjoin: bool = False,
+    ):
+        if kind not in ("word", "char", "target"):
+            raise ValueError(f"unknown analyzer kind {kind!r} (use 'word', 'char' or 'target')")
         low, high = ngram_range
         if not (isinstance(low, int) and isinstance(high, int) and 1 <= low <= high):
             raise ValueError(f"ngram_range must be two integers 1 <= low <= high, got {ngram_range!r}")
@@ -99,11 +121,22 @@ class Analyzer:
         self.ngram_range = (low, high)
         self.lowercase = lowercase
         self.negation = negation
+        self.conjoin = conjoin
 
-    def __call__(self, text: str) -> list[str]:
+    def __call__(self, document) -> list[str]:
+        text, target = split_document(document)
+        if self.kind == "target":
+            return [target] if target else []
         if self.kind == "word":
-            return ngrams(word_tokens(text, lowercase=self.lowercase, negation=self.negation), self.ngram_range)
-        return char_ngrams(_WHITESPACE.sub(" ", text), self.ngram_range, lowercase=self.lowercase)
+            features = ngrams(word_tokens(text, lowercase=self.lowercase, negation=self.negation), self.ngram_range)
+        else:
+            features = char_ngrams(_WHITESPACE.sub(" ", text), self.ngram_range, lowercase=self.lowercase)
+        if self.conjoin:
+            if not target:
+                return []
+            prefix = target + TARGET_SEPARATOR
+            return [prefix + feature for feature in features]
+        return features
 
     def to_dict(self) -> dict:
         """The analyzer's settings as plain data (for the model file)."""
@@ -112,6 +145,7 @@ class Analyzer:
             "ngram_range": list(self.ngram_range),
             "lowercase": self.lowercase,
             "negation": self.negation,
+            "conjoin": self.conjoin,
         }
 
     @classmethod
@@ -122,13 +156,17 @@ class Analyzer:
             tuple(settings["ngram_range"]),
             lowercase=settings["lowercase"],
             negation=settings["negation"],
+            conjoin=settings["conjoin"],
         )
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Analyzer) and self.to_dict() == other.to_dict()
 
     def __hash__(self) -> int:
-        return hash((self.kind, self.ngram_range, self.lowercase, self.negation))
+        return hash((self.kind, self.ngram_range, self.lowercase, self.negation, self.conjoin))
 
     def __repr__(self) -> str:
-        return f"Analyzer({self.kind!r}, {self.ngram_range!r}, lowercase={self.lowercase}, negation={self.negation})"
+        return (
+            f"Analyzer({self.kind!r}, {self.ngram_range!r}, lowercase={self.lowercase}, "
+            f"negation={self.negation}, conjoin={self.conjoin})"
+        )

@@ -39,6 +39,11 @@ class Predictor:
         self._coef_t = np.ascontiguousarray(model.coef.T)
         self._intercept = model.intercept
 
+    @property
+    def uses_targets(self) -> bool:
+        """True when the model was trained on (statement, target) pairs."""
+        return self.model.params.get("target_mode", "none") != "none"
+
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         """Raw class scores, shape ``(n, n_classes)`` (``(n,)`` for a two-label model)."""
         rows, cols, values = self._features(texts)
@@ -68,7 +73,7 @@ class Predictor:
             return self.classes_[(scores > 0).astype(int)]
         return self.classes_[scores.argmax(axis=1)]
 
-    def explain(self, text: str, top: int = 5) -> dict[str, list[tuple[str, float]]]:
+    def explain(self, text, top: int = 5) -> dict[str, list[tuple[str, float]]]:
         """The features that pushed each label most, with their contributions to its score.
 
         A contribution is the feature's TF-IDF value times the label's coefficient; for a
@@ -92,7 +97,7 @@ class Predictor:
             spec = self.model.blocks[block]
             feature = spec.features[col - self._offsets[block]]
             # character n-grams carry meaningful spaces at word edges: show them quoted
-            names.append(f"{spec.name}:{feature}" if spec.analyzer["kind"] == "word" else f'{spec.name}:"{feature}"')
+            names.append(f'{spec.name}:"{feature}"' if spec.analyzer["kind"] == "char" else f"{spec.name}:{feature}")
         return names
 
     def _lookups(self, batch_size: int) -> list:
@@ -121,7 +126,7 @@ class Predictor:
                 if block.sublinear_tf:
                     tf = np.log(tf) + 1.0
                 weights = tf * block.idf[index]
-                weights /= np.sqrt(np.dot(weights, weights))
+                weights *= block.weight / np.sqrt(np.dot(weights, weights))
                 rows.append(np.full(len(index), row, dtype=np.intp))
                 cols.append(index + offset)
                 values.append(weights)

@@ -64,6 +64,24 @@ def f_avg_tweeteval(y_true, y_pred, targets, favor: str = "FAVOR", against: str 
     return float(np.mean(list(f_avg_by_target(y_true, y_pred, targets, favor, against).values())))
 
 
+def semeval_scores(y_true, y_pred, targets=None) -> dict:
+    """SemEval-2016 Task 6's scores: F_avg (official, pooled) and, with targets, TweetEval's
+    macro-over-targets variant and the per-target F_avg.
+
+    The FAVOR and AGAINST labels are found case-insensitively (``favor``/``FAVOR``).
+    """
+    labels = set(y_true) | set(y_pred)
+    favor = next((label for label in labels if str(label).lower() == "favor"), None)
+    against = next((label for label in labels if str(label).lower() == "against"), None)
+    if favor is None or against is None:
+        raise ValueError(f"F_avg needs FAVOR and AGAINST labels, found {sorted(map(str, labels))}")
+    scores = {"f_avg": f_avg(y_true, y_pred, favor, against)}
+    if targets is not None:
+        scores["f_avg_tweeteval"] = f_avg_tweeteval(y_true, y_pred, targets, favor, against)
+        scores["f_avg_by_target"] = f_avg_by_target(y_true, y_pred, targets, favor, against)
+    return scores
+
+
 def classification_report(y_true, y_pred, labels: Sequence[str] | None = None) -> dict:
     """Everything ``stanceclf evaluate`` prints, as plain data.
 
@@ -94,9 +112,12 @@ def format_report(report: dict) -> str:
         f"accuracy    {report['accuracy']:.4f}",
         f"macro-F1    {report['macro_f1']:.4f}",
     ]
-    for key in ("f_avg", "f_avg_tweeteval"):
-        if key in report:
-            lines.append(f"{key:<11} {report[key]:.4f}")
+    if "f_avg" in report:
+        lines.append(f"F_avg       {report['f_avg']:.4f}  (SemEval-2016, pooled over targets)")
+    if "f_avg_tweeteval" in report:
+        lines.append(f"F_avg (TE)  {report['f_avg_tweeteval']:.4f}  (TweetEval: mean of the per-target F_avg)")
+    for target, score in report.get("f_avg_by_target", {}).items():
+        lines.append(f"  {target:<30} F_avg {score:.4f}")
     lines += ["", f"{'label':<{width}}  precision  recall     f1  support"]
     for label in labels:
         s = report["per_label"][label]

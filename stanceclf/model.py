@@ -48,6 +48,15 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         Weight labels inversely to their frequency.
     max_iter : int, default 2000
         Iterations allowed to the lbfgs solver.
+    target_mode : {"none", "conjoined", "per_target"}, default "none"
+        How the statement's target is used. With anything but ``"none"``, each item of ``X``
+        is a ``(statement, target)`` pair. ``"conjoined"``: one global model that sees, beside
+        the shared features, a copy of every feature tied to the target (weighted by
+        ``target_weight``), so a word can lean differently per target. ``"per_target"``: every
+        feature and a bias are tied to the target, i.e. one logistic regression per target,
+        fitted jointly with one C; a target unseen in training gets the class priors only.
+    target_weight : float, default 0.5
+        Weight of the target-tied feature blocks in ``"conjoined"`` mode.
 
     Attributes
     ----------
@@ -85,6 +94,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         C=10.0,
         class_weight="balanced",
         max_iter=2000,
+        target_mode="none",
+        target_weight=0.5,
     ):
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
@@ -96,6 +107,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.C = C
         self.class_weight = class_weight
         self.max_iter = max_iter
+        self.target_mode = target_mode
+        self.target_weight = target_weight
 
     def fit(self, X, y):
         """Learn the vocabulary, idf weights and coefficients from statements ``X`` and labels ``y``.
@@ -117,8 +130,12 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"X has {len(texts)} statements but y has {labels.shape[0]} labels")
         if len(np.unique(labels)) < 2:
             raise ValueError(f"y needs at least two distinct labels, got {np.unique(labels).tolist()}")
-        self.vectorizers_ = [(name, self._make_vectorizer(analyzer)) for name, analyzer in self._analyzers()]
-        features = sp.hstack([vec.fit_transform(texts) for _, vec in self.vectorizers_], format="csr")
+        if self.target_mode != "none" and any(isinstance(text, str) for text in texts):
+            raise ValueError(f"target_mode={self.target_mode!r} needs every item of X to be a (statement, target) pair")
+        self.vectorizers_ = [(name, self._make_vectorizer(analyzer)) for name, analyzer, _ in self._analyzers()]
+        self.block_weights_ = [weight for _, _, weight in self._analyzers()]
+        blocks = [vec.fit_transform(texts) * w for (_, vec), w in zip(self.vectorizers_, self.block_weights_)]
+        features = sp.hstack(blocks, format="csr")
         self.logistic_ = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
         self.logistic_.fit(features, labels)
         self.classes_ = self.logistic_.classes_
@@ -130,7 +147,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """The TF-IDF feature matrix of statements ``X`` (all blocks side by side)."""
         check_is_fitted(self, "logistic_")
         texts = _as_texts(X)
-        return sp.hstack([vec.transform(texts) for _, vec in self.vectorizers_], format="csr")
+        blocks = [vec.transform(texts) * w for (_, vec), w in zip(self.vectorizers_, self.block_weights_)]
+        return sp.hstack(blocks, format="csr")
 
     def decision_function(self, X) -> np.ndarray:
         features = self.transform(X)
@@ -159,9 +177,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """The fitted model as plain data (what :meth:`save` writes)."""
         check_is_fitted(self, "logistic_")
         blocks = []
-        for name, vec in self.vectorizers_:
+        for (name, vec), weight in zip(self.vectorizers_, self.block_weights_):
             features = vec.get_feature_names_out().tolist()
-            blocks.append(FeatureBlock(name, vec.analyzer.to_dict(), vec.sublinear_tf, features, vec.idf_.copy()))
+            analyzer = vec.analyzer.to_dict()
+            blocks.append(FeatureBlock(name, analyzer, vec.sublinear_tf, features, vec.idf_.copy(), float(weight)))
         return ModelData(
             params=_plain(self.get_params()),
             classes=[str(c) for c in self.classes_],
@@ -192,6 +211,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         known = cls._get_param_names()
         model = cls(**{key: value for key, value in params.items() if key in known})
         model.vectorizers_ = []
+        model.block_weights_ = [block.weight for block in data.blocks]
         for block in data.blocks:
             vec = model._make_vectorizer(Analyzer.from_dict(block.analyzer))
             vec.sublinear_tf = block.sublinear_tf
@@ -209,15 +229,27 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         model.provenance_ = dict(data.metadata)
         return model
 
-    def _analyzers(self) -> list[tuple[str, Analyzer]]:
-        analyzers = []
+    def _analyzers(self) -> list[tuple[str, Analyzer, float]]:
+        """The feature blocks as (name, analyzer, weight), following ``target_mode``."""
+        if self.target_mode not in TARGET_MODES:
+            raise ValueError(f"target_mode must be one of {TARGET_MODES}, got {self.target_mode!r}")
+        base = []
         if self.word_ngram_range is not None:
-            analyzers.append(("word", Analyzer("word", tuple(self.word_ngram_range), self.lowercase, self.negation)))
+            base.append(("word", "word", tuple(self.word_ngram_range), self.negation))
         if self.char_ngram_range is not None:
-            analyzers.append(("char", Analyzer("char", tuple(self.char_ngram_range), self.lowercase, False)))
-        if not analyzers:
+            base.append(("char", "char", tuple(self.char_ngram_range), False))
+        if not base:
             raise ValueError("word_ngram_range and char_ngram_range cannot both be None")
-        return analyzers
+        shared = [(name, Analyzer(kind, ngram, self.lowercase, negation), 1.0) for name, kind, ngram, negation in base]
+        tied = [
+            (f"{name}_target", Analyzer(kind, ngram, self.lowercase, negation, conjoin=True), 1.0)
+            for name, kind, ngram, negation in base
+        ]
+        if self.target_mode == "none":
+            return shared
+        if self.target_mode == "conjoined":
+            return shared + [(name, analyzer, float(self.target_weight)) for name, analyzer, _ in tied]
+        return tied + [("target_bias", Analyzer("target"), 1.0)]
 
     def _make_vectorizer(self, analyzer: Analyzer) -> TfidfVectorizer:
         return TfidfVectorizer(
@@ -235,8 +267,11 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
 
-def _as_texts(X) -> list[str]:
-    """Check that ``X`` is a one-dimensional collection of strings and return it as a list."""
+TARGET_MODES = ("none", "conjoined", "per_target")
+
+
+def _as_texts(X) -> list:
+    """Check that ``X`` holds statements or (statement, target) pairs and return it as a list."""
     if isinstance(X, str):
         raise ValueError("X must be a list of statements, not a single string (wrap it: [text])")
     if isinstance(X, np.ndarray) and X.ndim != 1:
@@ -245,8 +280,14 @@ def _as_texts(X) -> list[str]:
     if texts is None:
         raise ValueError(f"X must be an iterable of strings, got {type(X).__name__}")
     for i, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise ValueError(f"X[{i}] is {type(text).__name__}, expected str")
+        if isinstance(text, str):
+            continue
+        if isinstance(text, tuple | list) and len(text) == 2 and all(isinstance(part, str) for part in text):
+            if "\n" in text[1]:
+                raise ValueError(f"X[{i}] has a target containing a line break")
+            texts[i] = tuple(text)
+            continue
+        raise ValueError(f"X[{i}] is {type(text).__name__}, expected str or a (statement, target) pair")
     return texts
 
 

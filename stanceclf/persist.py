@@ -51,6 +51,7 @@ class FeatureBlock:
     sublinear_tf: bool
     features: list[str]
     idf: np.ndarray
+    weight: float = 1.0
 
 
 @dataclass
@@ -86,7 +87,13 @@ def save_model_data(model: ModelData, path: str | Path, *, force: bool = False) 
         "params": model.params,
         "classes": list(model.classes),
         "blocks": [
-            {"name": b.name, "analyzer": b.analyzer, "sublinear_tf": b.sublinear_tf, "n_features": len(b.features)}
+            {
+                "name": b.name,
+                "analyzer": b.analyzer,
+                "sublinear_tf": b.sublinear_tf,
+                "weight": b.weight,
+                "n_features": len(b.features),
+            }
             for b in model.blocks
         ],
         "metadata": model.metadata,
@@ -141,7 +148,7 @@ def load_model_data(path: str | Path) -> ModelData:
             name = spec["name"]
             features = _parse_vocabulary(path, f"vocabulary/{name}.txt", reader.read(f"vocabulary/{name}.txt"))
             idf = _parse_npy(path, f"arrays/idf_{name}.npy", reader.read(f"arrays/idf_{name}.npy"))
-            blocks.append(FeatureBlock(name, spec["analyzer"], spec["sublinear_tf"], features, idf))
+            blocks.append(FeatureBlock(name, spec["analyzer"], spec["sublinear_tf"], features, idf, spec["weight"]))
         coef = _parse_npy(path, "arrays/coef.npy", reader.read("arrays/coef.npy"))
         intercept = _parse_npy(path, "arrays/intercept.npy", reader.read("arrays/intercept.npy"))
         extra = sorted(set(archive.namelist()) - reader.seen)
@@ -307,15 +314,18 @@ def _check_manifest(path: Path, manifest) -> None:
         if not isinstance(spec, dict) or not isinstance(spec.get("name"), str) or not spec["name"].isidentifier():
             fail("damaged model file: a feature block has no valid name")
         analyzer = spec.get("analyzer")
-        if not isinstance(analyzer, dict) or analyzer.get("kind") not in ("word", "char"):
+        if not isinstance(analyzer, dict) or analyzer.get("kind") not in ("word", "char", "target"):
             fail(f"damaged model file: feature block {spec['name']!r} has no valid analyzer")
         ngram = analyzer.get("ngram_range")
         if not (isinstance(ngram, list) and len(ngram) == 2 and all(type(n) is int for n in ngram)):
             fail(f"damaged model file: feature block {spec['name']!r} has no valid ngram_range")
         if not 1 <= ngram[0] <= ngram[1] <= 16:
             fail(f"damaged model file: feature block {spec['name']!r} has ngram_range {ngram}")
-        if not all(isinstance(analyzer.get(k), bool) for k in ("lowercase", "negation")):
+        if not all(isinstance(analyzer.get(k), bool) for k in ("lowercase", "negation", "conjoin")):
             fail(f"damaged model file: feature block {spec['name']!r} has invalid analyzer flags")
+        weight = spec.get("weight")
+        if not (isinstance(weight, int | float) and not isinstance(weight, bool) and 0 < weight < 1e6):
+            fail(f"damaged model file: feature block {spec['name']!r} has an invalid weight {weight!r}")
         if not isinstance(spec.get("sublinear_tf"), bool):
             fail(f"damaged model file: feature block {spec['name']!r} has no sublinear_tf flag")
         names.append(spec["name"])

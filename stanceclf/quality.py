@@ -66,7 +66,7 @@ def check_corpus(
         If the file cannot be read at all (missing, undecodable, malformed, no text column).
     """
     report = CorpusCheck(str(path))
-    first_seen: dict[str, tuple[int, str]] = {}
+    first_seen: dict[tuple[str, str], tuple[int, str]] = {}
     ids: dict[str, int] = {}
     target_splits: dict[str, dict[str, int]] = defaultdict(dict)
     shingles: dict[tuple[str, ...], int] = {}
@@ -108,7 +108,7 @@ def check_corpus(
         report.lengths.append(len(words))
         if not LENGTH_RANGE[0] <= len(words) <= LENGTH_RANGE[1]:
             warn(f"{len(words)} words (expected {LENGTH_RANGE[0]}-{LENGTH_RANGE[1]})")
-        key = " ".join(text.split()).lower()
+        key = (target, " ".join(text.split()).lower())
         if key in first_seen:
             seen_line, seen_label = first_seen[key]
             if seen_label != label:

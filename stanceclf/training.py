@@ -16,7 +16,7 @@ import numpy as np
 
 from stanceclf.data import Dataset
 from stanceclf.errors import DataError, located
-from stanceclf.metrics import classification_report
+from stanceclf.metrics import classification_report, semeval_scores
 from stanceclf.model import StanceClassifier
 
 
@@ -53,7 +53,7 @@ def train(
     params = dict(params or {})
     cv_report = cross_validate(dataset, params, folds=cv, n_jobs=n_jobs) if cv else None
     start = time.perf_counter()
-    model = StanceClassifier(**params).fit(dataset.texts, dataset.labels)
+    model = StanceClassifier(**params).fit(_inputs(dataset, params), dataset.labels)
     seconds = time.perf_counter() - start
     model.provenance_ = {
         "training_data": {
@@ -71,7 +71,13 @@ def train(
 
 
 def cross_validate(
-    dataset: Dataset, params: dict | None = None, *, folds: int = 5, n_jobs: int | None = None, seed: int = 0
+    dataset: Dataset,
+    params: dict | None = None,
+    *,
+    folds: int = 5,
+    n_jobs: int | None = None,
+    seed: int = 0,
+    semeval: bool = False,
 ) -> dict:
     """Stratified K-fold cross-validation of a fresh model on ``dataset``.
 
@@ -91,7 +97,9 @@ def cross_validate(
         )
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     labels = np.asarray(dataset.labels, dtype=object)
-    predicted = cross_val_predict(StanceClassifier(**(params or {})), dataset.texts, labels, cv=splitter, n_jobs=n_jobs)
+    predicted = cross_val_predict(
+        StanceClassifier(**(params or {})), _inputs(dataset, params), labels, cv=splitter, n_jobs=n_jobs
+    )
     report = classification_report(labels, predicted)
     fold_scores = []
     for _, test_index in splitter.split(dataset.texts, labels):
@@ -99,14 +107,39 @@ def cross_validate(
             classification_report(labels[test_index], predicted[test_index], report["labels"])["macro_f1"]
         )
     report.update(folds=folds, fold_macro_f1=fold_scores, seed=seed)
+    if semeval:
+        report.update(_semeval(dataset, predicted.tolist()))
     return report
 
 
-def evaluate(model, dataset: Dataset) -> dict:
+def evaluate(model, dataset: Dataset, *, semeval: bool = False) -> dict:
     """Score a fitted model (``StanceClassifier`` or ``Predictor``) on a labelled dataset.
 
     Labels the model does not know count as errors; the report lists them with the model's.
+    With ``semeval=True`` the report adds SemEval-2016's ``f_avg`` and, where the data has
+    targets, ``f_avg_tweeteval`` and ``f_avg_by_target``.
     """
-    predicted = model.predict(dataset.texts)
+    uses_targets = _uses_targets(getattr(model, "model", None) or model)
+    predicted = [str(p) for p in model.predict(dataset.inputs(uses_targets))]
     labels = sorted(set(map(str, model.classes_)) | set(dataset.labels))
-    return classification_report(dataset.labels, [str(p) for p in predicted], labels)
+    report = classification_report(dataset.labels, predicted, labels)
+    if semeval:
+        report.update(_semeval(dataset, predicted))
+    return report
+
+
+def _inputs(dataset: Dataset, params: dict | None) -> list:
+    return dataset.inputs(with_targets=(params or {}).get("target_mode", "none") != "none")
+
+
+def _uses_targets(model) -> bool:
+    """Whether a StanceClassifier or ModelData was trained with targets."""
+    params = model.params if hasattr(model, "params") else model.get_params()
+    return params.get("target_mode", "none") != "none"
+
+
+def _semeval(dataset: Dataset, predicted) -> dict:
+    try:
+        return semeval_scores(dataset.labels, predicted, dataset.targets)
+    except ValueError as error:
+        raise DataError(located(dataset.path, None, str(error))) from None
