@@ -47,6 +47,7 @@ def predict_rows(
     chunk_size: int = CHUNK_SIZE,
     progress: BatchProgress | None = None,
     on_chunk: Callable[[BatchProgress], object] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> BatchProgress:
     """Predict every ``(line, text)`` row and ``write`` the formatted output, chunk by chunk.
 
@@ -64,6 +65,10 @@ def predict_rows(
         Include every label's probability (always included in json and jsonl).
     explain : int
         Include this many top features per label (0 for none).
+
+    should_stop : callable, optional
+        Checked after every chunk; when it returns true, stop there (output stays a complete
+        prefix: the closing bracket of ``json`` is still written).
 
     Returns
     -------
@@ -84,6 +89,8 @@ def predict_rows(
         progress.last_line = chunk[-1][0]
         if on_chunk is not None:
             on_chunk(progress)
+        if should_stop is not None and should_stop():
+            break
     write(formatter.footer(empty=progress.rows == 0))
     return progress
 

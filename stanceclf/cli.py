@@ -207,9 +207,9 @@ def predict(
       stanceclf predict --model semeval.stance --target atheism "God is great"
     """
     from stanceclf.batch import BatchProgress, predict_rows
-    from stanceclf.data import iter_texts
+    from stanceclf.data import check_text_length, iter_texts
     from stanceclf.inference import load_predictor
-    from stanceclf.persist import atomic_writer, default_model_path
+    from stanceclf.persist import default_model_path
 
     if texts == ("-",):
         texts, input_path = (), Path("-")
@@ -221,6 +221,10 @@ def predict(
         input_path = Path("-")
     if output_path is not None and output_path.exists() and not force:
         raise UserError(f"{output_path}: already exists (use --force to replace it)")
+    for number, text in enumerate(texts, start=1):
+        check_text_length("argument", number, text)
+        if not _encodable(text):
+            raise UserError(f"argument {number}: not valid UTF-8 (check the terminal's encoding)")
     predictor = load_predictor(model_path or default_model_path())
     if predictor.uses_targets and target is None and target_column is None:
         raise UserError(
@@ -242,32 +246,27 @@ def predict(
     def report(done: BatchProgress):
         click.echo(f"\r{done.rows:,} statements", nl=False, err=True)
 
+    interrupted = _GracefulInterrupt()
     options = dict(
         fmt=fmt,
         proba=proba,
         explain=top if explain else 0,
         progress=progress,
         on_chunk=report if show_progress else None,
+        should_stop=interrupted,
     )
     try:
-        if output_path is None:
-            predict_rows(predictor, rows, _stdout_writer(), **options)
-        else:
-            writer = atomic_writer(output_path, "w", force=force, encoding="utf-8")
-            out = writer.__enter__()
-            try:
-                predict_rows(predictor, rows, out.write, **options)
-            except KeyboardInterrupt:
-                writer.commit()  # keep the complete prefix written so far
-                raise
-            except BaseException:
-                writer.discard()
-                raise
-            writer.commit()
+        with interrupted:
+            if output_path is None:
+                predict_rows(predictor, rows, _stdout_writer(), **options)
+            else:
+                _predict_to_file(predictor, rows, output_path, force, options)
     except KeyboardInterrupt:
+        interrupted.requested = True
+    if interrupted.requested:
         where = f" to {output_path}" if output_path else ""
         click.echo(
-            f"\ninterrupted: wrote {progress.rows:,} complete rows{where}, through input line {progress.last_line}",
+            f"interrupted: wrote {progress.rows:,} complete rows{where}, through input line {progress.last_line}",
             err=True,
         )
         sys.exit(EXIT_INTERRUPTED)
@@ -275,12 +274,101 @@ def predict(
         click.echo(f"\r{progress.rows:,} statements written to {output_path}", err=True)
 
 
-def _stdout_writer():
-    def write(text: str):
-        sys.stdout.write(text)
-        sys.stdout.flush()
+def _predict_to_file(predictor, rows, output_path: Path, force: bool, options: dict) -> None:
+    """Predict into a file beside ``output_path`` and rename it into place.
 
-    return write
+    On Ctrl-C the complete rows written so far are kept; on any other failure the old file
+    (if any) stays as it was and the partial one is removed.
+    """
+    from stanceclf.batch import predict_rows
+    from stanceclf.persist import atomic_writer
+
+    writer = atomic_writer(output_path, "w", force=force, encoding="utf-8")
+    out = writer.__enter__()
+    try:
+        predict_rows(predictor, rows, out.write, **options)
+    except KeyboardInterrupt:
+        writer.commit()
+        raise
+    except BaseException:
+        writer.discard()
+        raise
+    writer.commit()
+
+
+class _GracefulInterrupt:
+    """The first Ctrl-C asks the batch to stop after the current chunk; a second one stops now.
+
+    Used as ``should_stop`` by :func:`stanceclf.batch.predict_rows`, so an interrupted run
+    ends on a row boundary (never a torn line) and can say how far it got.
+    """
+
+    def __init__(self):
+        self.requested = False
+        self._previous = None
+
+    def __call__(self) -> bool:
+        return self.requested
+
+    def _handle(self, signum, frame):
+        import signal
+
+        self.requested = True
+        signal.signal(signal.SIGINT, self._previous)
+
+    def __enter__(self):
+        import signal
+
+        try:
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        except ValueError:  # not the main thread (e.g. inside a test runner's worker)
+            self._previous = None
+        return self
+
+    def __exit__(self, *exc):
+        import signal
+
+        if self._previous is not None and not self.requested:
+            signal.signal(signal.SIGINT, self._previous)
+        return False
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _stdout_writer():
+    """Write whole chunks to stdout, surviving signals mid-write.
+
+    With a signal handler installed, CPython's buffered stdout can drop the rest of a large
+    write to a full pipe when the handler runs mid-write (seen on 3.11: 131,072 of 819,200
+    bytes arrived). ``os.write`` in a loop retries the remainder, so every row arrives whole.
+    """
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # e.g. click's CliRunner or a StringIO
+        descriptor = None
+    if descriptor is None:
+
+        def write(text: str):
+            sys.stdout.write(text)
+            sys.stdout.flush()
+
+        return write
+    import os
+
+    sys.stdout.flush()
+
+    def write_all(text: str):
+        view = memoryview(text.encode("utf-8"))
+        while view:
+            view = view[os.write(descriptor, view) :]
+
+    return write_all
 
 
 @main.command()

@@ -24,6 +24,9 @@ FORMATS = ("csv", "tsv", "jsonl", "txt")
 _EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 _EXTENSIONS[".txt"] = "txt"
 _BOM = "\ufeff"
+# Statements are sentences, not books: a longer field is almost surely a broken quote or a
+# pasted file, and its character n-grams alone would take gigabytes.
+MAX_TEXT_CHARS = 200_000
 # A statement can legitimately be long (a pasted article); csv's default 128 KiB cap is not ours.
 csv.field_size_limit(2**31 - 1)
 
@@ -159,6 +162,7 @@ def load_dataset(
     has_target = target_column is not None
     for line, row in iter_records(path, required, optional=optional, fmt=fmt, digest=digest):
         text, label = row[text_column], row[label_column].strip()
+        check_text_length(path, line, text)
         if not text.strip():
             raise DataError(located(path, line, f"empty text (every row needs a statement in column {text_column!r})"))
         if not label:
@@ -225,14 +229,25 @@ def iter_texts(
         if target_column is not None:
             raise DataError(located(path, None, "a .txt file has no columns; give the target with --target"))
         for line, content in _iter_lines(path):
-            yield line, content.rstrip("\r\n")
+            yield line, check_text_length(path, line, content.rstrip("\r\n"))
         return
     if target_column is None:
         for line, row in iter_records(path, [text_column], fmt=fmt):
-            yield line, row[text_column]
+            yield line, check_text_length(path, line, row[text_column])
         return
     for line, row in iter_records(path, [text_column, target_column], fmt=fmt):
-        yield line, (row[text_column], row[target_column].strip())
+        yield line, (check_text_length(path, line, row[text_column]), row[target_column].strip())
+
+
+def check_text_length(path, line: int | None, text: str) -> str:
+    """Return ``text``, or raise if it is longer than any statement (:data:`MAX_TEXT_CHARS`)."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise DataError(
+            located(
+                path, line, f"statement of {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,} (a broken quote?)"
+            )
+        )
+    return text
 
 
 def iter_records(
@@ -312,6 +327,8 @@ def _iter_jsonl(path, lines, required: list[str], optional: list[str]):
             record = json.loads(content)
         except json.JSONDecodeError as error:
             raise DataError(located(path, line, f"invalid JSON ({error.msg} at column {error.colno})")) from None
+        except RecursionError:
+            raise DataError(located(path, line, "invalid JSON (nested too deeply)")) from None
         if not isinstance(record, dict):
             raise DataError(located(path, line, f"expected a JSON object, found {type(record).__name__}"))
         row = {}
@@ -323,8 +340,22 @@ def _iter_jsonl(path, lines, required: list[str], optional: list[str]):
             value = record[name]
             if not isinstance(value, str | int | float) or isinstance(value, bool):
                 raise DataError(located(path, line, f"key {name!r} holds {type(value).__name__}, expected a string"))
-            row[name] = str(value)
+            value = str(value)
+            if "\\u" in content and _has_lone_surrogate(value):
+                raise DataError(located(path, line, f"key {name!r} holds a lone UTF-16 surrogate (\\ud800-\\udfff)"))
+            row[name] = value
         yield line, row
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+STDIN_NAME = "<stdin>"
 
 
 def _iter_lines(path: str | Path, digest=None) -> Iterator[tuple[int, str]]:
