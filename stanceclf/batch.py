@@ -45,6 +45,7 @@ def predict_rows(
     proba: bool = False,
     explain: int = 0,
     chunk_size: int = CHUNK_SIZE,
+    jobs: int = 1,
     progress: BatchProgress | None = None,
     on_chunk: Callable[[BatchProgress], object] | None = None,
     should_stop: Callable[[], bool] | None = None,
@@ -65,7 +66,10 @@ def predict_rows(
         Include every label's probability (always included in json and jsonl).
     explain : int
         Include this many top features per label (0 for none).
-
+    jobs : int
+        Worker processes predicting and formatting chunks (1: all in this process). Output
+        order is the input order whatever the number of workers; at most ``2 * jobs`` chunks
+        are in flight, so memory stays bounded.
     should_stop : callable, optional
         Checked after every chunk; when it returns true, stop there (output stays a complete
         prefix: the closing bracket of ``json`` is still written).
@@ -79,20 +83,75 @@ def predict_rows(
     progress = progress if progress is not None else BatchProgress()
     formatter = _FORMATTERS[fmt](predictor.classes_, proba, explain)
     write(formatter.header())
-    for chunk in chunks(rows, chunk_size):
-        texts = [text for _, text in chunk]
-        probabilities = predictor.predict_proba(texts)
-        explanations = [predictor.explain(text, top=explain) for text in texts] if explain else None
-        block = formatter.rows(texts, probabilities, explanations, first=progress.rows == 0)
+    numbered = enumerate(chunks(rows, chunk_size))
+    if should_stop is not None:
+        numbered = _until(numbered, should_stop)
+    if jobs > 1:
+        results = _format_in_workers(predictor, formatter, numbered, jobs)
+    else:
+        results = (_format_chunk(predictor, formatter, index, chunk) for index, chunk in numbered)
+    for block, count, last_line in results:
         write(block)
-        progress.rows += len(chunk)
-        progress.last_line = chunk[-1][0]
+        progress.rows += count
+        progress.last_line = last_line
         if on_chunk is not None:
             on_chunk(progress)
-        if should_stop is not None and should_stop():
-            break
     write(formatter.footer(empty=progress.rows == 0))
     return progress
+
+
+def _until(numbered_chunks, should_stop):
+    for item in numbered_chunks:
+        yield item
+        if should_stop():
+            return
+
+
+def _format_chunk(predictor, formatter, index: int, chunk: list) -> tuple[str, int, int]:
+    """Predict one chunk and format it: (text to write, rows, input line of the last row)."""
+    texts = [text for _, text in chunk]
+    probabilities = predictor.predict_proba(texts)
+    explanations = [predictor.explain(text, top=formatter.explain) for text in texts] if formatter.explain else None
+    return formatter.rows(texts, probabilities, explanations, first=index == 0), len(chunk), chunk[-1][0]
+
+
+_WORKER_STATE: dict = {}
+
+
+def _start_worker(predictor, formatter) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how an interruption ends
+    _WORKER_STATE.update(predictor=predictor, formatter=formatter)
+
+
+def _work(index: int, chunk: list) -> tuple[str, int, int]:
+    return _format_chunk(_WORKER_STATE["predictor"], _WORKER_STATE["formatter"], index, chunk)
+
+
+def _format_in_workers(predictor, formatter, numbered_chunks, jobs: int):
+    """Yield formatted chunks in input order, computed by ``jobs`` forked worker processes."""
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    if hasattr(predictor, "_lookups"):
+        predictor._lookups(CHUNK_SIZE)  # build the look-up tables once, before forking
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform: predict here instead
+        yield from (_format_chunk(predictor, formatter, index, chunk) for index, chunk in numbered_chunks)
+        return
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(predictor, formatter)
+    ) as pool:
+        pending = deque()
+        for index, chunk in numbered_chunks:
+            pending.append(pool.submit(_work, index, chunk))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def neutralise_formula(cell: str) -> str:
@@ -144,11 +203,25 @@ class _TextFormatter(_Formatter):
         return "\n".join(lines) + "\n"
 
 
+def _json_line(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False)
+
+
+def _escape_line_separators(text: str) -> str:
+    """Escape the characters that str.splitlines() and some JSON readers take as line ends."""
+    for character, escaped in _LINE_SEPARATORS:
+        if character in text:
+            text = text.replace(character, escaped)
+    return text
+
+
+_LINE_SEPARATORS = [(chr(c), f"\\u{c:04x}") for c in (0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)]
+
+
 class _JsonlFormatter(_Formatter):
     def rows(self, texts, probabilities, explanations, first: bool) -> str:
-        return "".join(
-            json.dumps(r, ensure_ascii=False) + "\n" for r in self.records(texts, probabilities, explanations)
-        )
+        lines = "".join(_json_line(r) + "\n" for r in self.records(texts, probabilities, explanations))
+        return _escape_line_separators(lines)
 
 
 class _JsonFormatter(_Formatter):
@@ -156,8 +229,8 @@ class _JsonFormatter(_Formatter):
         return "["
 
     def rows(self, texts, probabilities, explanations, first: bool) -> str:
-        body = ",\n".join(json.dumps(r, ensure_ascii=False) for r in self.records(texts, probabilities, explanations))
-        return ("\n" if first else ",\n") + body
+        body = ",\n".join(_json_line(r) for r in self.records(texts, probabilities, explanations))
+        return _escape_line_separators(("\n" if first else ",\n") + body)
 
     def footer(self, empty: bool) -> str:
         return "]\n" if empty else "\n]\n"

@@ -192,9 +192,27 @@ def main():
 @click.option("--text-column", default="text", show_default=True, help="Text column of a CSV/TSV/JSONL input.")
 @click.option("--target", default=None, help="The target of every statement (models trained with --target-mode).")
 @click.option("--target-column", default=None, help="Target column of a CSV/TSV/JSONL input.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes [default: all cores, up to 4, for input files over 1 MB; else 1].",
+)
 @click.option("--force", is_flag=True, help="Replace an existing --output file.")
 def predict(
-    texts, model_path, input_path, output_path, fmt, proba, explain, top, text_column, target, target_column, force
+    texts,
+    model_path,
+    input_path,
+    output_path,
+    fmt,
+    proba,
+    explain,
+    top,
+    text_column,
+    target,
+    target_column,
+    jobs,
+    force,
 ):
     """Predict the stance of statements given as arguments, on stdin or in a file.
 
@@ -246,8 +264,11 @@ def predict(
     def report(done: BatchProgress):
         click.echo(f"\r{done.rows:,} statements", nl=False, err=True)
 
+    if jobs is None:
+        jobs = _default_jobs(input_path)
     interrupted = _GracefulInterrupt()
     options = dict(
+        jobs=jobs,
         fmt=fmt,
         proba=proba,
         explain=top if explain else 0,
@@ -272,6 +293,17 @@ def predict(
         sys.exit(EXIT_INTERRUPTED)
     if show_progress:
         click.echo(f"\r{progress.rows:,} statements written to {output_path}", err=True)
+
+
+def _default_jobs(input_path: Path | None) -> int:
+    """All cores (up to 4) for a large input file, where workers pay for their start."""
+    import os
+
+    if input_path is None or str(input_path) == "-" or not input_path.is_file():
+        return 1
+    if input_path.stat().st_size < 1 << 20:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 def _predict_to_file(predictor, rows, output_path: Path, force: bool, options: dict) -> None:

@@ -19,7 +19,6 @@ NEGATION_CUES = frozenset(
     {"not", "no", "never", "cannot", "nor", "neither", "nobody", "nothing", "none", "nowhere", "without"}
 )
 NEGATION_PREFIX = "NOT_"
-_WHITESPACE = re.compile(r"\s+")
 
 
 def is_negation_cue(token: str) -> bool:
@@ -58,20 +57,32 @@ def ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:
     return grams
 
 
+def char_words(text: str, *, lowercase: bool = True) -> list[str]:
+    """The whitespace-separated words character n-grams are cut from."""
+    if lowercase:
+        text = text.lower()
+    return text.translate(_APOSTROPHES).split()
+
+
+def word_char_ngrams(word: str, ngram_range: tuple[int, int]) -> list[str]:
+    """Character n-grams of one word padded with a space on both sides: "plan" gives " p" ... "n "."""
+    padded = f" {word} "
+    length = len(padded)
+    low, high = ngram_range
+    grams = []
+    for n in range(low, min(high, length) + 1):
+        grams.extend(padded[i : i + n] for i in range(length - n + 1))
+    return grams
+
+
 def char_ngrams(text: str, ngram_range: tuple[int, int], *, lowercase: bool = True) -> list[str]:
     """Character n-grams inside word boundaries, each word padded with a space on both sides.
 
     The same idea as scikit-learn's ``analyzer="char_wb"``: "plan" gives " p", "pl", ... "n ".
     """
-    if lowercase:
-        text = text.lower()
-    low, high = ngram_range
     grams = []
-    for word in text.translate(_APOSTROPHES).split():
-        padded = f" {word} "
-        length = len(padded)
-        for n in range(low, min(high, length) + 1):
-            grams.extend(padded[i : i + n] for i in range(length - n + 1))
+    for word in char_words(text, lowercase=lowercase):
+        grams.extend(word_char_ngrams(word, ngram_range))
     return grams
 
 
@@ -130,7 +141,7 @@ class Analyzer:
         if self.kind == "word":
             features = ngrams(word_tokens(text, lowercase=self.lowercase, negation=self.negation), self.ngram_range)
         else:
-            features = char_ngrams(_WHITESPACE.sub(" ", text), self.ngram_range, lowercase=self.lowercase)
+            features = char_ngrams(text, self.ngram_range, lowercase=self.lowercase)
         if self.conjoin:
             if not target:
                 return []

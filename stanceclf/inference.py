@@ -9,13 +9,12 @@ Tests hold its probabilities equal to :class:`stanceclf.StanceClassifier`'s to 1
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from stanceclf.features import Analyzer
+from stanceclf.features import Analyzer, char_words, split_document, word_char_ngrams
 from stanceclf.persist import ModelData, load_model_data
 
 
@@ -34,6 +33,7 @@ class Predictor:
         self.classes_ = np.array(model.classes)
         self._analyzers = [Analyzer.from_dict(block.analyzer) for block in model.blocks]
         self._vocabularies = None  # feature -> column dicts, built on the first large batch
+        self._word_cache = None  # per block: word -> columns of its character n-grams
         offsets = np.cumsum([0] + [len(block.features) for block in model.blocks])
         self._offsets = offsets[:-1].tolist()
         self._coef_t = np.ascontiguousarray(model.coef.T)
@@ -47,13 +47,12 @@ class Predictor:
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         """Raw class scores, shape ``(n, n_classes)`` (``(n,)`` for a two-label model)."""
         rows, cols, values = self._features(texts)
-        scores = np.zeros((len(texts), self._coef_t.shape[1]))
-        if len(cols):
-            contributions = self._coef_t[cols] * values[:, None]
-            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-            scores[rows[starts]] = np.add.reduceat(contributions, starts, axis=0)
+        n_classes = self._coef_t.shape[1]
+        scores = np.empty((len(texts), n_classes))
+        for k in range(n_classes):
+            scores[:, k] = np.bincount(rows, weights=values * self._coef_t[cols, k], minlength=len(texts))
         scores += self._intercept
-        return scores[:, 0] if scores.shape[1] == 1 else scores
+        return scores[:, 0] if n_classes == 1 else scores
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probability of each label (columns in the order of ``classes_``)."""
@@ -108,34 +107,89 @@ class Predictor:
         """
         if self._vocabularies is None and batch_size > _BISECT_UP_TO:
             self._vocabularies = [{f: i for i, f in enumerate(block.features)} for block in self.model.blocks]
+            self._word_cache = [{} for _ in self.model.blocks]
         if self._vocabularies is not None:
             return self._vocabularies
         return [_SortedVocabulary(block.features) for block in self.model.blocks]
 
     def _features(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """TF-IDF features of each text as coordinate arrays (row, column, value), rows sorted."""
+        """TF-IDF features of each text as coordinate arrays (row, column, value), unordered.
+
+        Every block's feature occurrences are gathered for the whole batch, then counted,
+        weighted and normalised with numpy, so the Python work per statement is tokenising and
+        dictionary look-ups only. Character n-grams are cached per word: in real text most
+        words recur, and a word's n-grams never change.
+        """
+        n = len(texts)
+        lookups = self._lookups(n)
         rows, cols, values = [], [], []
-        lookups = self._lookups(len(texts))
-        for row, text in enumerate(texts):
-            for analyzer, vocabulary, offset, block in zip(self._analyzers, lookups, self._offsets, self.model.blocks):
-                counts = Counter(f for f in analyzer(text) if f in vocabulary)
-                if not counts:
-                    continue
-                index = np.fromiter((vocabulary[f] for f in counts), dtype=np.intp, count=len(counts))
-                tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-                if block.sublinear_tf:
-                    tf = np.log(tf) + 1.0
-                weights = tf * block.idf[index]
-                weights *= block.weight / np.sqrt(np.dot(weights, weights))
-                rows.append(np.full(len(index), row, dtype=np.intp))
-                cols.append(index + offset)
-                values.append(weights)
+        for index, (analyzer, vocabulary, offset, block) in enumerate(
+            zip(self._analyzers, lookups, self._offsets, self.model.blocks)
+        ):
+            if isinstance(vocabulary, dict) and analyzer.kind == "char" and not analyzer.conjoin:
+                columns, lengths = self._cached_char_columns(texts, analyzer, vocabulary, self._word_cache[index])
+            else:
+                columns, lengths = _columns(texts, analyzer, vocabulary)
+            if not columns:
+                continue
+            occurrence_rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+            occurrence_cols = np.asarray(columns, dtype=np.int64)
+            width = len(block.features)
+            keys, counts = np.unique(occurrence_rows * width + occurrence_cols, return_counts=True)
+            block_rows, block_cols = np.divmod(keys, width)
+            tf = counts.astype(np.float64)
+            if block.sublinear_tf:
+                tf = np.log(tf) + 1.0
+            weights = tf * block.idf[block_cols]
+            norms = np.sqrt(np.bincount(block_rows, weights=weights * weights, minlength=n))
+            weights *= block.weight / norms[block_rows]
+            rows.append(block_rows)
+            cols.append(block_cols + offset)
+            values.append(weights)
         if not rows:
-            empty = np.zeros(0, dtype=np.intp)
+            empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0)
         return np.concatenate(rows), np.concatenate(cols), np.concatenate(values)
 
+    @staticmethod
+    def _cached_char_columns(texts, analyzer: Analyzer, vocabulary: dict, cache: dict) -> tuple[list, list]:
+        """Columns of every character n-gram occurrence, looked up once per distinct word."""
+        columns, lengths = [], []
+        extend = columns.extend
+        for document in texts:
+            text, _ = split_document(document)
+            before = len(columns)
+            for word in char_words(text, lowercase=analyzer.lowercase):
+                found = cache.get(word)
+                if found is None:
+                    grams = map(vocabulary.get, word_char_ngrams(word, analyzer.ngram_range))
+                    found = [column for column in grams if column is not None]
+                    if len(cache) >= _WORD_CACHE_LIMIT:
+                        cache.clear()
+                    cache[word] = found
+                extend(found)
+            lengths.append(len(columns) - before)
+        return columns, lengths
 
+
+def _columns(texts, analyzer: Analyzer, vocabulary) -> tuple[list, list]:
+    """Columns of every in-vocabulary feature occurrence, and how many each text has."""
+    columns, lengths = [], []
+    if isinstance(vocabulary, dict):
+        get = vocabulary.get
+        for document in texts:
+            found = [column for column in map(get, analyzer(document)) if column is not None]
+            columns.extend(found)
+            lengths.append(len(found))
+        return columns, lengths
+    for document in texts:
+        found = [vocabulary[f] for f in analyzer(document) if f in vocabulary]
+        columns.extend(found)
+        lengths.append(len(found))
+    return columns, lengths
+
+
+_WORD_CACHE_LIMIT = 500_000  # distinct words remembered per block before the cache starts over
 _BISECT_UP_TO = 16
 
 

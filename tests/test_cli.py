@@ -252,3 +252,29 @@ def test_quick_path_reports_a_missing_model_in_one_line(tmp_path, capsys):
         launcher_main(["predict", "--model", str(tmp_path / "gone.stance"), "x"])
     assert exited.value.code == 2
     assert capsys.readouterr().err.strip() == f"Error: {tmp_path / 'gone.stance'}: no such model file"
+
+
+def test_parallel_prediction_gives_the_same_output_in_the_same_order(run, model_file, tmp_path):
+    source = tmp_path / "many.txt"
+    lines = [
+        f"Statement {i}: we {'back' if i % 3 else 'reject'} the tram {'provided it is funded' * (i % 2)}"
+        for i in range(9000)
+    ]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outputs = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}.jsonl"
+        result = run(
+            "predict", "--model", model_file, "--input", source, "--format", "jsonl", "--jobs", jobs, "-o", out
+        )
+        assert result.exit_code == 0, result.output
+        outputs[jobs] = out.read_text(encoding="utf-8")
+    assert outputs[1] == outputs[2]
+    assert [json.loads(line)["text"] for line in outputs[2].splitlines()] == lines
+
+
+def test_jsonl_output_escapes_unicode_line_separators(run, model_file):
+    result = run("predict", "--model", model_file, "--format", "jsonl", "a\u2028b", "c\x85d")
+    records = result.output.splitlines()
+    assert len(records) == 2
+    assert [json.loads(r)["text"] for r in records] == ["a\u2028b", "c\x85d"]

@@ -115,7 +115,7 @@ def test_csv_prediction_input_round_trips_any_text_through_every_output_format(t
             return
         assert result.exit_code == 0, result.output
         if fmt == "jsonl":
-            out = [json.loads(line)["text"] for line in result.output.splitlines()]
+            out = [json.loads(line)["text"] for line in result.output.split("\n") if line]
         elif fmt == "json":
             out = [record["text"] for record in json.loads(result.output)]
         else:
