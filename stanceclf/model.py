@@ -15,6 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 from stanceclf.features import Analyzer
 from stanceclf.inference import Predictor
 from stanceclf.persist import FeatureBlock, ModelData, load_model_data, save_model_data
+from stanceclf.vectorize import fit_tfidf
 
 
 class StanceClassifier(ClassifierMixin, BaseEstimator):
@@ -132,9 +133,14 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"y needs at least two distinct labels, got {np.unique(labels).tolist()}")
         if self.target_mode != "none" and any(isinstance(text, str) for text in texts):
             raise ValueError(f"target_mode={self.target_mode!r} needs every item of X to be a (statement, target) pair")
-        self.vectorizers_ = [(name, self._make_vectorizer(analyzer)) for name, analyzer, _ in self._analyzers()]
-        self.block_weights_ = [weight for _, _, weight in self._analyzers()]
-        blocks = [vec.fit_transform(texts) * w for (_, vec), w in zip(self.vectorizers_, self.block_weights_)]
+        self.vectorizers_, self.block_weights_, blocks = [], [], []
+        for name, analyzer, weight in self._analyzers():
+            matrix, vocabulary, idf = fit_tfidf(
+                texts, analyzer, sublinear_tf=self.sublinear_tf, min_df=self.min_df, max_features=self.max_features
+            )
+            self.vectorizers_.append((name, self._fitted_vectorizer(analyzer, vocabulary, idf)))
+            self.block_weights_.append(weight)
+            blocks.append(matrix * weight)
         features = sp.hstack(blocks, format="csr")
         self.logistic_ = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
         self.logistic_.fit(features, labels)
@@ -213,10 +219,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         model.vectorizers_ = []
         model.block_weights_ = [block.weight for block in data.blocks]
         for block in data.blocks:
-            vec = model._make_vectorizer(Analyzer.from_dict(block.analyzer))
+            vec = model._fitted_vectorizer(Analyzer.from_dict(block.analyzer), block.features, block.idf)
             vec.sublinear_tf = block.sublinear_tf
-            vec.vocabulary_ = {feature: i for i, feature in enumerate(block.features)}
-            vec.idf_ = block.idf
             model.vectorizers_.append((block.name, vec))
         logistic = LogisticRegression(C=model.C, class_weight=model.class_weight, max_iter=model.max_iter)
         logistic.classes_ = np.array(data.classes, dtype=object)
@@ -259,6 +263,17 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             max_features=self.max_features,
             dtype=np.float64,
         )
+
+    def _fitted_vectorizer(self, analyzer: Analyzer, vocabulary: list[str], idf: np.ndarray) -> TfidfVectorizer:
+        """A scikit-learn vectoriser holding a learnt vocabulary and idf, ready to transform.
+
+        Fitting is done by :func:`stanceclf.vectorize.fit_tfidf` (much faster); transforming
+        stays scikit-learn's, an independent check on the numpy-only prediction path.
+        """
+        vec = self._make_vectorizer(analyzer)
+        vec.vocabulary_ = {feature: i for i, feature in enumerate(vocabulary)}
+        vec.idf_ = idf
+        return vec
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
