@@ -8,6 +8,7 @@ interruption (Ctrl-C) leaves a complete prefix of rows, never a torn line.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -120,9 +121,20 @@ _WORKER_STATE: dict = {}
 
 def _start_worker(predictor, formatter) -> None:
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how an interruption ends
     _WORKER_STATE.update(predictor=predictor, formatter=formatter)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker when its parent is gone (killed with SIGKILL, it cannot tell us)."""
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _work(index: int, chunk: list) -> tuple[str, int, int]:

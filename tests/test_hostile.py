@@ -315,3 +315,40 @@ def test_ctrl_c_with_output_file_keeps_the_complete_rows_written(tmp_path, model
     rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
     assert rows and all(row["label"] in {"support", "oppose", "conditional"} for row in rows)
     assert f"wrote {len(rows):,} complete rows to {out}" in stderr.decode("utf-8")
+
+
+def test_worker_processes_end_when_the_parent_is_killed(tmp_path, model_file, long_input):
+    out = tmp_path / "out.jsonl"
+    process = subprocess.Popen(_cli("predict", "--model", model_file, "--input", long_input, "--jobs", "2", "-o", out))
+    time.sleep(3)
+    children = _children(process.pid)
+    assert children, "no worker processes started"
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{pid}") for pid in children):
+        time.sleep(0.2)
+    alive = [pid for pid in children if os.path.exists(f"/proc/{pid}") and "zombie" not in _state(pid)]
+    assert alive == []
+
+
+def _children(parent: int) -> list[str]:
+    children = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="utf-8") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == parent:
+                children.append(entry)
+    return children
+
+
+def _state(pid: str) -> str:
+    try:
+        with open(f"/proc/{pid}/status", encoding="utf-8") as status:
+            return next((line for line in status if line.startswith("State:")), "").lower()
+    except OSError:
+        return "gone"
