@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import os
 import platform
+import subprocess
+import threading
+import time
 from pathlib import Path
 
 from stanceclf.versions import library_versions
@@ -50,3 +53,65 @@ def write_results(name: str, markdown: str, data: dict) -> None:
     (RESULTS / f"{name}.md").write_text(markdown, encoding="utf-8")
     (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {RESULTS / name}.md and .json")
+
+
+def tree_memory_kib(root: int) -> int:
+    """Memory of ``root`` and all its descendants, in KiB (Linux /proc).
+
+    Each process counts its proportional set size (Pss: shared pages divided among the
+    processes sharing them), so forked workers are not charged twice for the parent's pages;
+    where Pss is not available, the resident set size (VmRSS).
+    """
+    parents, rss = {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status", encoding="utf-8") as status:
+                fields = dict(line.split(":", 1) for line in status if ":" in line)
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields.get("PPid", "0").strip() or 0)
+        rss[int(entry)] = int(fields.get("VmRSS", "0 kB").split()[0]) if "VmRSS" in fields else 0
+    members, frontier = {root}, [root]
+    while frontier:
+        current = frontier.pop()
+        children = [pid for pid, parent in parents.items() if parent == current and pid not in members]
+        members.update(children)
+        frontier.extend(children)
+    return sum(_pss_kib(pid, rss.get(pid, 0)) for pid in members)
+
+
+def _pss_kib(pid: int, fallback: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="utf-8") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return fallback
+
+
+def run_measured(command: list[str], *, stdout=subprocess.DEVNULL, interval: float = 0.2) -> dict:
+    """Run ``command``; return its wall time, exit code and the peak memory of its process tree."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=stdout)
+    peak = [0]
+    done = threading.Event()
+
+    def sample():  # never reaps the child: only wait4 below does
+        while not done.is_set():
+            peak[0] = max(peak[0], tree_memory_kib(process.pid))
+            done.wait(interval)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    done.set()
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    sampler.join()
+    # ru_maxrss covers the command itself even when it ends between two samples
+    peak_mib = max(peak[0], usage.ru_maxrss) / 1024
+    return {"seconds": seconds, "returncode": process.returncode, "peak_mib": peak_mib}

@@ -1,7 +1,7 @@
 """A synthetic labelled corpus for timing only: reproducible, Zipf-distributed, clearly fake.
 
-Statements are 8-30 "words" drawn from a Zipf distribution over a 60,000-word vocabulary
-(``w17``, ``w2048`` ...); a quarter of each statement's words come from a label-specific
+Statements are 8-30 "words" drawn from a Zipf distribution over a 3,000-word vocabulary
+(``w17``, ``w2048`` ...); 15% of each statement's words come from a label-specific
 slice of the vocabulary, so a classifier can learn the labels but not perfectly. The text
 means nothing: it exists to time training and prediction at any size, never to judge stance.
 """
@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 
 LABELS = ("support", "oppose", "conditional")
-VOCABULARY = 60_000
-ZIPF_EXPONENT = 1.1
+VOCABULARY = 3_000
+ZIPF_EXPONENT = 1.3
+MARKED_SHARE = 0.15
 
 
 def synthetic_statements(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
@@ -33,7 +34,7 @@ def synthetic_statements(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
     for length, label in zip(lengths.tolist(), labels.tolist()):
         words = common[position : position + length]
         position += length
-        marked = rng.random(length) < 0.25
+        marked = rng.random(length) < MARKED_SHARE
         words = np.where(marked, rng.choice(bands[label], size=length), words)
         texts.append(" ".join(f"w{w}" for w in words.tolist()))
     return texts, [LABELS[k] for k in labels.tolist()]

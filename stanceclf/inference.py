@@ -189,7 +189,7 @@ def _columns(texts, analyzer: Analyzer, vocabulary) -> tuple[list, list]:
     return columns, lengths
 
 
-_WORD_CACHE_LIMIT = 500_000  # distinct words remembered per block before the cache starts over
+_WORD_CACHE_LIMIT = 200_000  # distinct words remembered per block before the cache starts over
 _BISECT_UP_TO = 16
 
 
