@@ -6,6 +6,7 @@ import json
 import os
 import platform
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -93,25 +94,39 @@ def _pss_kib(pid: int, fallback: int) -> int:
     return fallback
 
 
-def run_measured(command: list[str], *, stdout=subprocess.DEVNULL, interval: float = 0.2) -> dict:
-    """Run ``command``; return its wall time, exit code and the peak memory of its process tree."""
+def run_measured(command: list[str], *, stdout=subprocess.DEVNULL, interval: float | None = 0.2) -> dict:
+    """Run ``command``; return its wall time, exit code and the peak memory of its process tree.
+
+    Peak memory is the larger of the sampled tree Pss (which sees worker processes) and the
+    command's own maximum resident set, taken by GNU time where installed: a child forked from
+    this (large) Python process would otherwise inherit its resident pages until it execs.
+    """
+    gnu_time = Path("/usr/bin/time")
+    report = None
+    if gnu_time.exists():
+        report = Path(tempfile.mkstemp(suffix=".time")[1])
+        command = [str(gnu_time), "-f", "%M", "-o", str(report), *command]
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=stdout)
     peak = [0]
     done = threading.Event()
 
-    def sample():  # never reaps the child: only wait4 below does
+    def sample():  # never reaps the child: only wait below does
         while not done.is_set():
             peak[0] = max(peak[0], tree_memory_kib(process.pid))
             done.wait(interval)
 
     sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _, status, usage = os.wait4(process.pid, 0)
-    done.set()
+    if interval is not None:  # None: a single process, measured by GNU time alone, undisturbed
+        sampler.start()
+    process.wait()
     seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    sampler.join()
-    # ru_maxrss covers the command itself even when it ends between two samples
-    peak_mib = max(peak[0], usage.ru_maxrss) / 1024
-    return {"seconds": seconds, "returncode": process.returncode, "peak_mib": peak_mib}
+    done.set()
+    if interval is not None:
+        sampler.join()
+    own_peak = 0
+    if report is not None:
+        text = report.read_text().strip().splitlines()
+        report.unlink()
+        own_peak = int(text[-1]) if text and text[-1].isdigit() else 0
+    return {"seconds": seconds, "returncode": process.returncode, "peak_mib": max(peak[0], own_peak) / 1024}

@@ -232,8 +232,28 @@ _LINE_SEPARATORS = [(chr(c), f"\\u{c:04x}") for c in (0x0B, 0x0C, 0x1C, 0x1D, 0x
 
 class _JsonlFormatter(_Formatter):
     def rows(self, texts, probabilities, explanations, first: bool) -> str:
-        lines = "".join(_json_line(r) + "\n" for r in self.records(texts, probabilities, explanations))
-        return _escape_line_separators(lines)
+        return _escape_line_separators("".join(line + "\n" for line in self.lines(texts, probabilities, explanations)))
+
+    def lines(self, texts, probabilities, explanations):
+        """One JSON object per statement, as ``json.dumps`` of :meth:`records` would write it.
+
+        The common case (no explanation) is assembled from pre-escaped pieces: formatting,
+        not prediction, was the larger part of the time per statement in batch runs.
+        """
+        if explanations is not None:
+            yield from map(_json_line, self.records(texts, probabilities, explanations))
+            return
+        labels = [json.dumps(c, ensure_ascii=False) for c in self.classes]
+        keys = [f'"label": {label}, "proba": {{' for label in labels]
+        names = [f"{label}: " for label in labels]
+        best = np.argmax(probabilities, axis=1).tolist()
+        for document, row, choice in zip(texts, probabilities.tolist(), best):
+            text, target = split_document(document)
+            head = '{"text": ' + json.dumps(text, ensure_ascii=False)
+            if not isinstance(document, str):
+                head += ', "target": ' + json.dumps(target, ensure_ascii=False)
+            proba = ", ".join(name + float.__repr__(p) for name, p in zip(names, row))
+            yield f"{head}, {keys[choice]}{proba}}}}}"
 
 
 class _JsonFormatter(_Formatter):
@@ -241,7 +261,7 @@ class _JsonFormatter(_Formatter):
         return "["
 
     def rows(self, texts, probabilities, explanations, first: bool) -> str:
-        body = ",\n".join(_json_line(r) for r in self.records(texts, probabilities, explanations))
+        body = ",\n".join(_JsonlFormatter.lines(self, texts, probabilities, explanations))
         return _escape_line_separators(("\n" if first else ",\n") + body)
 
     def footer(self, empty: bool) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -259,10 +260,15 @@ def predict(
     if target is not None:
         rows = ((line, (text, target)) for line, text in rows)
     progress = BatchProgress()
-    show_progress = input_path is not None and output_path is not None and sys.stderr.isatty()
+    # a progress line on the terminal, unless the predictions themselves are printed there
+    show_progress = (
+        input_path is not None and sys.stderr.isatty() and (output_path is not None or not sys.stdout.isatty())
+    )
+    started = time.perf_counter()
 
     def report(done: BatchProgress):
-        click.echo(f"\r{done.rows:,} statements", nl=False, err=True)
+        rate = done.rows / max(time.perf_counter() - started, 1e-9)
+        click.echo(f"\r{done.rows:,} statements predicted ({rate:,.0f}/s)", nl=False, err=True)
 
     if jobs is None:
         jobs = _default_jobs(input_path)
@@ -292,7 +298,8 @@ def predict(
         )
         sys.exit(EXIT_INTERRUPTED)
     if show_progress:
-        click.echo(f"\r{progress.rows:,} statements written to {output_path}", err=True)
+        where = f" to {output_path}" if output_path else ""
+        click.echo(f"\r{progress.rows:,} statements written{where}" + " " * 20, err=True)
 
 
 def _default_jobs(input_path: Path | None) -> int:
