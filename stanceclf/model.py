@@ -43,7 +43,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         Ignore features seen in fewer statements than this.
     max_features : int or None, default None
         Keep only the most frequent features of each block.
-    C : float, default 10.0
+    C : float, default 30.0
         Inverse regularisation strength of the logistic regression.
     class_weight : "balanced" or None, default "balanced"
         Weight labels inversely to their frequency.
@@ -92,7 +92,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         sublinear_tf=True,
         min_df=1,
         max_features=None,
-        C=10.0,
+        C=30.0,
         class_weight="balanced",
         max_iter=2000,
         target_mode="none",

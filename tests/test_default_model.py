@@ -32,14 +32,31 @@ def test_default_model_reads_the_readme_example_as_opposition():
     assert default_model().predict(["Rome will not send troops to Ukraine."]).tolist() == ["oppose"]
 
 
+# Written for this test, five per label; none of these is in datasets/stance.csv.
+FRESH = {
+    "Our cabinet approved the pipeline today and the minister called it a historic step.": "support",
+    "The harbour authority will never allow the cruise terminal; the project is dead.": "oppose",
+    "We can back the new stadium provided the club pays for the access roads itself.": "conditional",
+    "The farmers' union welcomes the new irrigation scheme and will help build it.": "support",
+    "Parents in Dunmere are campaigning hard for the school merger to go ahead.": "support",
+    "Our group will vote in favour of the bridge tolls on Thursday.": "support",
+    "I think the lottery-funded museum is exactly what this city needs.": "support",
+    "The cycling lobby called the motorway widening a disastrous waste of public money.": "oppose",
+    "We will fight the incinerator plan in every court in the land.": "oppose",
+    "Scrap the parking levy now; it is driving shoppers out of town.": "oppose",
+    "The mayor refused to sign the casino licence, calling it a danger to families.": "oppose",
+    "The teachers' union will accept longer school days once salaries rise to match.": "conditional",
+    "Only if the river is cleaned up first will we agree to the new marina.": "conditional",
+    "No new runway until the night-flight ban is written into law.": "conditional",
+    "We could support the stadium, on condition that ticket prices stay affordable.": "conditional",
+}
+
+
 def test_default_model_tells_the_three_stances_apart_on_fresh_sentences():
-    # Written for this test; none of these is in datasets/stance.csv.
-    sentences = {
-        "Our cabinet approved the pipeline today and the minister called it a historic step.": "support",
-        "The harbour authority will never allow the cruise terminal; the project is dead.": "oppose",
-        "We can back the new stadium provided the club pays for the access roads itself.": "conditional",
-    }
-    assert default_model().predict(list(sentences)).tolist() == list(sentences.values())
+    predicted = default_model().predict(list(FRESH)).tolist()
+    misses = [(text, want, got) for (text, want), got in zip(FRESH.items(), predicted) if want != got]
+    # a classifier at ~0.8 macro-F1 on unseen topics will miss some; more than two is a regression
+    assert len(misses) <= 2, misses
 
 
 def test_default_model_numpy_and_scikit_learn_paths_agree():
