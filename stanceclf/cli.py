@@ -226,7 +226,7 @@ def predict(
       stanceclf predict --model semeval.stance --target atheism "God is great"
     """
     from stanceclf.batch import BatchProgress, predict_rows
-    from stanceclf.data import check_text_length, iter_texts
+    from stanceclf.data import check_text_length, is_encodable, iter_texts
     from stanceclf.inference import load_predictor
     from stanceclf.persist import default_model_path
 
@@ -242,7 +242,7 @@ def predict(
         raise UserError(f"{output_path}: already exists (use --force to replace it)")
     for number, text in enumerate(texts, start=1):
         check_text_length("argument", number, text)
-        if not _encodable(text):
+        if not is_encodable(text):
             raise UserError(f"argument {number}: not valid UTF-8 (check the terminal's encoding)")
     predictor = load_predictor(model_path or default_model_path())
     if predictor.uses_targets and target is None and target_column is None:
@@ -370,14 +370,6 @@ class _GracefulInterrupt:
         if self._previous is not None and not self.requested:
             signal.signal(signal.SIGINT, self._previous)
         return False
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _stdout_writer():

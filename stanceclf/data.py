@@ -341,18 +341,19 @@ def _iter_jsonl(path, lines, required: list[str], optional: list[str]):
             if not isinstance(value, str | int | float) or isinstance(value, bool):
                 raise DataError(located(path, line, f"key {name!r} holds {type(value).__name__}, expected a string"))
             value = str(value)
-            if "\\u" in content and _has_lone_surrogate(value):
+            if "\\u" in content and not is_encodable(value):
                 raise DataError(located(path, line, f"key {name!r} holds a lone UTF-16 surrogate (\\ud800-\\udfff)"))
             row[name] = value
         yield line, row
 
 
-def _has_lone_surrogate(text: str) -> bool:
+def is_encodable(text: str) -> bool:
+    """False for a string holding lone surrogates, which no UTF-8 output can carry."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return True
-    return False
+        return False
+    return True
 
 
 STDIN_NAME = "<stdin>"

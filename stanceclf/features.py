@@ -86,6 +86,30 @@ def char_ngrams(text: str, ngram_range: tuple[int, int], *, lowercase: bool = Tr
     return grams
 
 
+def char_occurrences(texts, analyzer, word_columns, cache: dict, cache_limit: int | None = None):
+    """Columns of every character n-gram occurrence in ``texts``, and how many each text has.
+
+    ``word_columns(word)`` gives the columns of one word's n-grams; it is called once per
+    distinct word (results are kept in ``cache``, cleared when it reaches ``cache_limit``):
+    in real text most words recur, and a word's n-grams never change.
+    """
+    columns, lengths = [], []
+    extend = columns.extend
+    for document in texts:
+        text, _ = split_document(document)
+        before = len(columns)
+        for word in char_words(text, lowercase=analyzer.lowercase):
+            found = cache.get(word)
+            if found is None:
+                found = word_columns(word)
+                if cache_limit is not None and len(cache) >= cache_limit:
+                    cache.clear()
+                cache[word] = found
+            extend(found)
+        lengths.append(len(columns) - before)
+    return columns, lengths
+
+
 def split_document(document) -> tuple[str, str]:
     """A document is a statement, or a ``(statement, target)`` pair; return both parts."""
     if isinstance(document, str):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from stanceclf.features import Analyzer, char_words, split_document, word_char_ngrams
+from stanceclf.features import Analyzer, char_occurrences, word_char_ngrams
 from stanceclf.persist import ModelData, load_model_data
 
 
@@ -154,22 +154,12 @@ class Predictor:
     @staticmethod
     def _cached_char_columns(texts, analyzer: Analyzer, vocabulary: dict, cache: dict) -> tuple[list, list]:
         """Columns of every character n-gram occurrence, looked up once per distinct word."""
-        columns, lengths = [], []
-        extend = columns.extend
-        for document in texts:
-            text, _ = split_document(document)
-            before = len(columns)
-            for word in char_words(text, lowercase=analyzer.lowercase):
-                found = cache.get(word)
-                if found is None:
-                    grams = map(vocabulary.get, word_char_ngrams(word, analyzer.ngram_range))
-                    found = [column for column in grams if column is not None]
-                    if len(cache) >= _WORD_CACHE_LIMIT:
-                        cache.clear()
-                    cache[word] = found
-                extend(found)
-            lengths.append(len(columns) - before)
-        return columns, lengths
+
+        def word_columns(word: str) -> list[int]:
+            grams = map(vocabulary.get, word_char_ngrams(word, analyzer.ngram_range))
+            return [column for column in grams if column is not None]
+
+        return char_occurrences(texts, analyzer, word_columns, cache, _WORD_CACHE_LIMIT)
 
 
 def _columns(texts, analyzer: Analyzer, vocabulary) -> tuple[list, list]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from stanceclf.features import Analyzer, char_words, split_document, word_char_ngrams
+from stanceclf.features import Analyzer, char_occurrences, word_char_ngrams
 
 
 def fit_tfidf(
@@ -71,19 +71,11 @@ def _feature_ids(texts: list, analyzer: Analyzer, ids: dict) -> tuple[list[int],
     occurrences, lengths = [], []
     assign = ids.setdefault
     if analyzer.kind == "char" and not analyzer.conjoin:
-        cache: dict[str, list[int]] = {}
-        extend = occurrences.extend
-        for document in texts:
-            text, _ = split_document(document)
-            before = len(occurrences)
-            for word in char_words(text, lowercase=analyzer.lowercase):
-                found = cache.get(word)
-                if found is None:
-                    found = [assign(gram, len(ids)) for gram in word_char_ngrams(word, analyzer.ngram_range)]
-                    cache[word] = found
-                extend(found)
-            lengths.append(len(occurrences) - before)
-        return occurrences, lengths
+
+        def word_ids(word: str) -> list[int]:
+            return [assign(gram, len(ids)) for gram in word_char_ngrams(word, analyzer.ngram_range)]
+
+        return char_occurrences(texts, analyzer, word_ids, {})
     for document in texts:
         features = analyzer(document)
         occurrences.extend([assign(feature, len(ids)) for feature in features])
