@@ -545,7 +545,13 @@ def info(model_path, fmt):
 
 @main.group()
 def data():
-    """Check a labelled corpus and find rows whose label looks wrong."""
+    """Check a labelled corpus and find rows whose label looks wrong.
+
+    \b
+    Examples:
+      stanceclf data check datasets/stance.csv
+      stanceclf data audit datasets/stance.csv --top 40
+    """
 
 
 @data.command("check")

@@ -171,8 +171,8 @@ def test_cv_with_more_folds_than_examples_is_a_clear_error(run, labelled_csv):
 
 
 def test_every_command_has_help_with_an_example(run):
-    for command in ("train", "evaluate", "predict", "info"):
-        result = run(command, "--help")
+    for command in (["train"], ["evaluate"], ["predict"], ["info"], ["data"], ["data", "check"], ["data", "audit"]):
+        result = run(*command, "--help")
         assert result.exit_code == 0 and "Example" in result.output
 
 
