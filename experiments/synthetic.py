@@ -30,13 +30,18 @@ def synthetic_statements(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
     common = rng.choice(VOCABULARY, size=int(lengths.sum()), p=weights)
     # label-specific words: each label owns a band of mid-frequency ranks
     bands = [np.arange(200 + 400 * k, 200 + 400 * (k + 1)) for k in range(len(LABELS))]
-    texts, position = [], 0
+    texts, seen, position = [], set(), 0
     for length, label in zip(lengths.tolist(), labels.tolist()):
         words = common[position : position + length]
         position += length
-        marked = rng.random(length) < MARKED_SHARE
-        words = np.where(marked, rng.choice(bands[label], size=length), words)
-        texts.append(" ".join(f"w{w}" for w in words.tolist()))
+        text = None
+        while text is None or text in seen:  # a text given two labels would be refused
+            marked = rng.random(length) < MARKED_SHARE
+            chosen = np.where(marked, rng.choice(bands[label], size=length), words)
+            text = " ".join(f"w{w}" for w in chosen.tolist())
+            words = rng.choice(VOCABULARY, size=length, p=weights)
+        seen.add(text)
+        texts.append(text)
     return texts, [LABELS[k] for k in labels.tolist()]
 
 
