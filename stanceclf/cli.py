@@ -94,6 +94,17 @@ def _model_options(command):
         ),
         click.option("--class-weight", type=click.Choice(["balanced", "none"]), default="balanced", show_default=True),
         click.option(
+            "--solver",
+            type=click.Choice(["auto", "lbfgs", "sgd"]),
+            default="auto",
+            show_default=True,
+            help="lbfgs: exact, slow on large data; sgd: a few passes of minibatch Adagrad; auto: sgd from 50,000 rows.",
+        ),
+        click.option(
+            "--epochs", type=click.IntRange(min=1), default=2, show_default=True, help="Passes of the sgd solver."
+        ),
+        click.option("--seed", "random_state", type=int, default=0, show_default=True, help="Seed of the sgd solver."),
+        click.option(
             "--target-mode",
             type=click.Choice(["none", "conjoined", "per_target"]),
             default="none",
@@ -117,6 +128,9 @@ def _params(
     max_features,
     C,
     class_weight,
+    solver,
+    epochs,
+    random_state,
     target_mode,
     target_weight,
 ) -> dict:
@@ -132,6 +146,9 @@ def _params(
         "max_features": max_features,
         "C": C,
         "class_weight": None if class_weight == "none" else class_weight,
+        "solver": solver,
+        "epochs": epochs,
+        "random_state": random_state,
     }
 
 

@@ -1,0 +1,115 @@
+"""Multinomial logistic regression by minibatch Adagrad over sparse rows, in numpy.
+
+scikit-learn's lbfgs solver finds the exact optimum but needs a hundred or more full passes
+over the data; on hundreds of thousands of statements that is most of the training time. This
+solver makes a few shuffled passes (epochs) of minibatch stochastic gradient descent with
+per-feature Adagrad step sizes, which suits sparse text features (rare n-grams keep large
+steps), and it learns chunk by chunk (:meth:`SoftmaxSGD.partial_fit`), so a corpus larger
+than memory can be streamed through it.
+
+It minimises the same objective as ``LogisticRegression(C=C)`` divided by ``C * n``: the
+(sample-weighted) mean multinomial log-loss plus ``||W||^2 / (2 C n)``. The L2 term is applied
+lazily, to the features present in each minibatch. The result is the softmax model the rest of
+stanceclf uses (coefficients of shape ``(n_classes, n_features)``, intercepts), close to but not
+equal to lbfgs's optimum; ``experiments/bench_speed.py`` measures the difference.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class SoftmaxSGD:
+    """Minibatch Adagrad for multinomial logistic regression on CSR matrices.
+
+    Parameters
+    ----------
+    n_features : int
+    n_classes : int
+    C : float
+        Inverse regularisation strength, as in scikit-learn's ``LogisticRegression``.
+    n_samples : int
+        Number of training rows over all chunks (scales the L2 term as lbfgs's objective does).
+    learning_rate : float, default 0.5
+        Adagrad's base step size.
+    batch_size : int, default 256
+    seed : int, default 0
+        Seed of the row shuffling: equal inputs and seed give equal weights.
+    """
+
+    def __init__(
+        self,
+        n_features: int,
+        n_classes: int,
+        *,
+        C: float,
+        n_samples: int,
+        learning_rate: float = 0.5,
+        batch_size: int = 256,
+        seed: int = 0,
+    ):
+        if n_classes < 2:
+            raise ValueError(f"need at least two classes, got {n_classes}")
+        self.coef = np.zeros((n_features, n_classes))
+        self.intercept = np.zeros(n_classes)
+        self.l2 = 1.0 / (C * max(n_samples, 1))
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self._rng = np.random.default_rng(seed)
+        self._squared = np.full((n_features, n_classes), 1e-12)  # Adagrad's sums of squared gradients
+        self._squared_intercept = np.full(n_classes, 1e-12)
+        self._position = np.zeros(n_features, dtype=np.int64)  # scratch: a feature's slot in a batch
+
+    def partial_fit(self, X, codes: np.ndarray, sample_weight: np.ndarray | None = None) -> SoftmaxSGD:
+        """One shuffled pass of minibatch updates over the rows of CSR matrix ``X``.
+
+        ``codes`` are class indices (``0 .. n_classes - 1``); ``sample_weight`` scales each
+        row's gradient (class weights).
+        """
+        order = self._rng.permutation(X.shape[0])
+        X = X[order]
+        codes = np.asarray(codes, dtype=np.int64)[order]
+        weights = np.ones(X.shape[0]) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)[order]
+        indptr, indices, data = X.indptr, X.indices, X.data
+        for start in range(0, X.shape[0], self.batch_size):
+            stop = min(start + self.batch_size, X.shape[0])
+            low, high = indptr[start], indptr[stop]
+            self._step(
+                indices[low:high],
+                data[low:high],
+                np.diff(indptr[start : stop + 1]),
+                codes[start:stop],
+                weights[start:stop],
+            )
+        return self
+
+    def _step(self, columns, values, lengths, codes, weights) -> None:
+        batch, n_classes = len(codes), self.coef.shape[1]
+        rows = np.repeat(np.arange(batch), lengths)
+        scores = np.empty((batch, n_classes))
+        gathered = self.coef[columns]  # (nnz, n_classes)
+        for k in range(n_classes):
+            scores[:, k] = np.bincount(rows, weights=values * gathered[:, k], minlength=batch)
+        scores += self.intercept
+        scores -= scores.max(axis=1, keepdims=True)
+        np.exp(scores, out=scores)
+        scores /= scores.sum(axis=1, keepdims=True)
+        scores[np.arange(batch), codes] -= 1.0  # now the gradient of the log-loss per row
+        scores *= (weights / batch)[:, None]
+        # one slot per distinct feature of the batch, without sorting: the last occurrence's index
+        occurrence = np.arange(len(columns))
+        self._position[columns] = occurrence
+        slot = self._position[columns]
+        first = slot == occurrence
+        features = columns[first]
+        gradient = np.empty((len(features), n_classes))
+        per_occurrence = scores[rows] * values[:, None]
+        for k in range(n_classes):
+            gradient[:, k] = np.bincount(slot, weights=per_occurrence[:, k], minlength=len(columns))[first]
+        gradient += self.l2 * self.coef[features]
+        squared = self._squared[features] + gradient * gradient
+        self._squared[features] = squared
+        self.coef[features] -= self.learning_rate * gradient / np.sqrt(squared)
+        intercept_gradient = scores.sum(axis=0)
+        self._squared_intercept += intercept_gradient * intercept_gradient
+        self.intercept -= self.learning_rate * intercept_gradient / np.sqrt(self._squared_intercept)
