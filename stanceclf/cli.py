@@ -98,7 +98,7 @@ def _model_options(command):
             type=click.Choice(["auto", "lbfgs", "sgd"]),
             default="auto",
             show_default=True,
-            help="lbfgs: exact, slow on large data; sgd: a few passes of minibatch Adagrad; auto: sgd from 50,000 rows.",
+            help="lbfgs: exact, slow on large data; sgd: passes of minibatch Adagrad; auto: sgd from 50,000 rows.",
         ),
         click.option(
             "--epochs", type=click.IntRange(min=1), default=2, show_default=True, help="Passes of the sgd solver."

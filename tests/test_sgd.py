@@ -61,7 +61,7 @@ def test_sgd_model_predicts_the_same_through_numpy_and_scikit_learn():
 
 
 def test_sgd_with_two_labels_gives_one_binary_logistic_regression():
-    pairs = [(t, l) for t, l in zip(TEXTS, LABELS) if l != "conditional"]
+    pairs = [(text, label) for text, label in zip(TEXTS, LABELS) if label != "conditional"]
     texts, labels = [p[0] for p in pairs], [p[1] for p in pairs]
     clf = StanceClassifier(solver="sgd", epochs=5).fit(texts, labels)
     assert clf.logistic_.coef_.shape[0] == 1
