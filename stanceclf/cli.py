@@ -84,6 +84,13 @@ def _model_options(command):
             help="Keep the most frequent features of each block.",
         ),
         click.option(
+            "--buckets",
+            "n_buckets",
+            type=click.IntRange(min=1, max=1 << 26),
+            default=None,
+            help="Hash features into N columns per block instead of a vocabulary (default 1048576 with --out-of-core).",
+        ),
+        click.option(
             "-C",
             "--C",
             "C",
@@ -126,6 +133,7 @@ def _params(
     sublinear_tf,
     min_df,
     max_features,
+    n_buckets,
     C,
     class_weight,
     solver,
@@ -134,6 +142,8 @@ def _params(
     target_mode,
     target_weight,
 ) -> dict:
+    if n_buckets is not None and (min_df != 1 or max_features is not None):
+        raise UserError("--min-df and --max-features do not apply to hashed features (--buckets)")
     return {
         "target_mode": target_mode,
         "target_weight": target_weight,
@@ -144,6 +154,7 @@ def _params(
         "sublinear_tf": sublinear_tf,
         "min_df": min_df,
         "max_features": max_features,
+        "n_buckets": n_buckets,
         "C": C,
         "class_weight": None if class_weight == "none" else class_weight,
         "solver": solver,
@@ -433,22 +444,53 @@ def _stdout_writer():
 @_model_options
 @click.option("--cv", type=click.IntRange(min=2), default=None, help="Also report K-fold cross-validated macro-F1.")
 @click.option("--jobs", type=int, default=None, help="Parallel jobs for --cv (-1: all cores).")
+@click.option(
+    "--out-of-core",
+    is_flag=True,
+    help="Stream DATA in chunks (hashed features, sgd): for files larger than memory.",
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=50_000,
+    show_default=True,
+    help="Rows per chunk with --out-of-core.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing model file.")
-def train(data, output_path, text_column, label_column, target_column, split, cv, jobs, force, **model_options):
+def train(
+    data,
+    output_path,
+    text_column,
+    label_column,
+    target_column,
+    split,
+    cv,
+    jobs,
+    out_of_core,
+    chunk_size,
+    force,
+    **model_options,
+):
     """Train a model on a labelled file and save it.
 
     DATA is a .csv, .tsv or .jsonl file with a text and a label column, a TweetEval stance
     folder, or a SemEval-2016 Task 6 file.
 
     \b
-    Example:
+    Examples:
       stanceclf train datasets/stance.csv --split train --output my.stance --cv 5
+      stanceclf train posts.csv --out-of-core --word-ngrams 1-2 --char-ngrams none -o big.stance
     """
     from stanceclf.data import load_dataset
     from stanceclf.training import train as train_model
 
     if output_path.exists() and not force:
         raise UserError(f"{output_path}: already exists (use --force to replace it)")
+    if out_of_core:
+        _train_out_of_core(
+            data, output_path, text_column, label_column, target_column, split, cv, chunk_size, force, model_options
+        )
+        return
     dataset = load_dataset(
         data, text_column=text_column, label_column=label_column, target_column=target_column, split=split
     )
@@ -463,6 +505,36 @@ def train(data, output_path, text_column, label_column, target_column, split, cv
         folds = summary.cv_report["fold_macro_f1"]
         spread = (max(folds) - min(folds)) / 2
         click.echo(f"{cv}-fold CV      macro-F1 {summary.cv_report['macro_f1']:.4f} (folds +/- {spread:.4f})")
+    click.echo(f"saved to {output_path}")
+
+
+def _train_out_of_core(
+    data, output_path, text_column, label_column, target_column, split, cv, chunk_size, force, options
+):
+    from stanceclf.outofcore import train_out_of_core
+
+    if cv:
+        raise UserError("--cv needs the data in memory; it cannot be combined with --out-of-core")
+    params = _params(**options)
+    if params["n_buckets"] is None:
+        params.pop("n_buckets")
+    if params["solver"] == "lbfgs":
+        raise UserError("--out-of-core trains with the sgd solver; --solver lbfgs cannot be combined with it")
+    summary = train_out_of_core(
+        data,
+        params,
+        text_column=text_column,
+        label_column=label_column,
+        target_column=target_column,
+        split=split,
+        chunk_size=chunk_size,
+    )
+    summary.model.save(output_path, force=force)
+    click.echo(f"trained out of core on {sum(summary.label_counts.values()):,} statements from {data}")
+    for label, count in summary.label_counts.items():
+        click.echo(f"  {label:<15} {count:>7,}")
+    click.echo(f"features        {summary.n_features:,} hashed columns, {summary.chunks} chunks")
+    click.echo(f"training time   {summary.seconds:.2f} s")
     click.echo(f"saved to {output_path}")
 
 
@@ -538,7 +610,8 @@ def info(model_path, fmt):
         "path": str(path),
         "labels": model.classes,
         "params": model.params,
-        "features": {block.name: len(block.features) for block in model.blocks},
+        "features": {block.name: block.width for block in model.blocks},
+        "hashed": any(block.n_buckets is not None for block in model.blocks),
         **model.metadata,
     }
     if fmt == "json":
@@ -546,7 +619,10 @@ def info(model_path, fmt):
         return
     click.echo(f"model       {path}")
     click.echo(f"labels      {', '.join(model.classes)}")
-    click.echo("features    " + ", ".join(f"{name} {count:,}" for name, count in description["features"].items()))
+    kind = " (hashed columns)" if description["hashed"] else ""
+    click.echo(
+        "features    " + ", ".join(f"{name} {count:,}" for name, count in description["features"].items()) + kind
+    )
     click.echo("parameters  " + ", ".join(f"{k}={v}" for k, v in sorted(model.params.items())))
     data = model.metadata.get("training_data", {})
     if data:

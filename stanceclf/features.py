@@ -9,10 +9,13 @@ scikit-learn when training (:mod:`stanceclf.model`) and by numpy when predicting
 from __future__ import annotations
 
 import re
+import zlib
+from array import array
 
 # Words (letters and digits, with inner apostrophes as in "don't") and the punctuation marks
 # that end a negation scope.
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[.,:;!?]")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _SCOPE_END = frozenset(".,:;!?")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 NEGATION_CUES = frozenset(
@@ -36,6 +39,9 @@ def word_tokens(text: str, *, lowercase: bool = True, negation: bool = False) ->
     if lowercase:
         text = text.lower()
     text = text.translate(_APOSTROPHES)
+    words = _WORD.findall(text)
+    if not negation or ("n't" not in text and NEGATION_CUES.isdisjoint(words)):
+        return words  # nothing to mark: most statements, and the fast path
     tokens = []
     in_scope = False
     for token in _TOKEN.findall(text):
@@ -43,7 +49,7 @@ def word_tokens(text: str, *, lowercase: bool = True, negation: bool = False) ->
             in_scope = False
             continue
         tokens.append(NEGATION_PREFIX + token if in_scope else token)
-        if negation and is_negation_cue(token):
+        if is_negation_cue(token):
             in_scope = True
     return tokens
 
@@ -53,7 +59,7 @@ def ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:
     low, high = ngram_range
     grams = list(tokens) if low == 1 else []
     for n in range(max(low, 2), high + 1):
-        grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+        grams.extend(map(" ".join, zip(*(tokens[i:] for i in range(n)))))
     return grams
 
 
@@ -108,6 +114,50 @@ def char_occurrences(texts, analyzer, word_columns, cache: dict, cache_limit: in
             extend(found)
         lengths.append(len(columns) - before)
     return columns, lengths
+
+
+def feature_bucket(feature: str, n_buckets: int) -> int:
+    """The column of ``feature`` in a hashed block: CRC-32 of its UTF-8 bytes modulo ``n_buckets``.
+
+    CRC-32 is in the standard library, fast, and the same on every platform and Python, so a
+    hashed model gives the same columns wherever it is loaded.
+    """
+    return zlib.crc32(feature.encode("utf-8", "surrogatepass")) % n_buckets
+
+
+class BucketCache(dict):
+    """feature -> bucket, computing each distinct feature's bucket once (cleared when full)."""
+
+    def __init__(self, n_buckets: int, limit: int = 1_000_000):
+        super().__init__()
+        self.n_buckets = n_buckets
+        self.limit = limit
+
+    def __missing__(self, feature: str) -> int:
+        if len(self) >= self.limit:
+            self.clear()
+        bucket = self[feature] = feature_bucket(feature, self.n_buckets)
+        return bucket
+
+
+def hashed_occurrences(texts: list, analyzer: Analyzer, buckets: BucketCache, word_cache: dict):
+    """Bucket of every feature occurrence in ``texts``, and how many each text has.
+
+    ``word_cache`` keeps each distinct word's character n-gram buckets (char blocks).
+    """
+    look_up = buckets.__getitem__
+    if analyzer.kind == "char" and not analyzer.conjoin:
+
+        def word_buckets(word: str) -> list[int]:
+            return list(map(look_up, word_char_ngrams(word, analyzer.ngram_range)))
+
+        return char_occurrences(texts, analyzer, word_buckets, word_cache, 200_000)
+    occurrences, lengths = array("q"), array("q")
+    for document in texts:
+        features = analyzer(document)
+        occurrences.extend(map(look_up, features))
+        lengths.append(len(features))
+    return occurrences, lengths
 
 
 def split_document(document) -> tuple[str, str]:

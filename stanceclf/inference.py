@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from stanceclf.features import Analyzer, char_occurrences, word_char_ngrams
+from stanceclf.features import Analyzer, BucketCache, char_occurrences, hashed_occurrences, word_char_ngrams
 from stanceclf.persist import ModelData, load_model_data
 
 
@@ -34,7 +34,9 @@ class Predictor:
         self._analyzers = [Analyzer.from_dict(block.analyzer) for block in model.blocks]
         self._vocabularies = None  # feature -> column dicts, built on the first large batch
         self._word_cache = None  # per block: word -> columns of its character n-grams
-        offsets = np.cumsum([0] + [len(block.features) for block in model.blocks])
+        offsets = np.cumsum([0] + [block.width for block in model.blocks])
+        self._buckets = [BucketCache(block.n_buckets) if block.n_buckets else None for block in model.blocks]
+        self._hashed_words = [{} for _ in model.blocks]  # per hashed char block: word -> buckets
         self._offsets = offsets[:-1].tolist()
         self._coef_t = np.ascontiguousarray(model.coef.T)
         self._intercept = model.intercept
@@ -79,7 +81,7 @@ class Predictor:
         two-label model the first label's contributions are the negated second's.
         """
         rows, cols, values = self._features([text])
-        names = self._feature_names(cols)
+        names = self._feature_names(cols, text)
         contributions = self._coef_t[cols] * values[:, None]
         if contributions.shape[1] == 1:
             contributions = np.hstack([-contributions, contributions])
@@ -89,12 +91,17 @@ class Predictor:
             explanation[label] = [(names[i], float(contributions[i, k])) for i in order if contributions[i, k] > 0]
         return explanation
 
-    def _feature_names(self, cols: np.ndarray) -> list[str]:
+    def _feature_names(self, cols: np.ndarray, text) -> list[str]:
         names = []
         for col in cols.tolist():
             block = max(b for b, start in enumerate(self._offsets) if start <= col)
             spec = self.model.blocks[block]
-            feature = spec.features[col - self._offsets[block]]
+            if spec.n_buckets is not None:  # a hashed column: name it by the text's features that fell in it
+                bucket = col - self._offsets[block]
+                hits = sorted({f for f in self._analyzers[block](text) if self._buckets[block][f] == bucket})
+                feature = " | ".join(hits)
+            else:
+                feature = spec.features[col - self._offsets[block]]
             # character n-grams carry meaningful spaces at word edges: show them quoted
             names.append(f'{spec.name}:"{feature}"' if spec.analyzer["kind"] == "char" else f"{spec.name}:{feature}")
         return names
@@ -126,7 +133,9 @@ class Predictor:
         for index, (analyzer, vocabulary, offset, block) in enumerate(
             zip(self._analyzers, lookups, self._offsets, self.model.blocks)
         ):
-            if isinstance(vocabulary, dict) and analyzer.kind == "char" and not analyzer.conjoin:
+            if block.n_buckets is not None:
+                columns, lengths = hashed_occurrences(texts, analyzer, self._buckets[index], self._hashed_words[index])
+            elif isinstance(vocabulary, dict) and analyzer.kind == "char" and not analyzer.conjoin:
                 columns, lengths = self._cached_char_columns(texts, analyzer, vocabulary, self._word_cache[index])
             else:
                 columns, lengths = _columns(texts, analyzer, vocabulary)
@@ -134,7 +143,7 @@ class Predictor:
                 continue
             occurrence_rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
             occurrence_cols = np.asarray(columns, dtype=np.int64)
-            width = len(block.features)
+            width = block.width
             keys, counts = np.unique(occurrence_rows * width + occurrence_cols, return_counts=True)
             block_rows, block_cols = np.divmod(keys, width)
             tf = counts.astype(np.float64)

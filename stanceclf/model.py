@@ -14,9 +14,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from stanceclf.features import Analyzer
 from stanceclf.inference import Predictor
-from stanceclf.persist import FeatureBlock, ModelData, load_model_data, save_model_data
+from stanceclf.persist import MAX_BUCKETS, FeatureBlock, ModelData, load_model_data, save_model_data
 from stanceclf.sgd import SoftmaxSGD
-from stanceclf.vectorize import fit_tfidf
+from stanceclf.vectorize import HashedTfidf, fit_tfidf
 
 
 class StanceClassifier(ClassifierMixin, BaseEstimator):
@@ -44,6 +44,11 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         Ignore features seen in fewer statements than this.
     max_features : int or None, default None
         Keep only the most frequent features of each block.
+    n_buckets : int or None, default None
+        Hash each block's features into this many columns (CRC-32 of the feature) instead of
+        learning a vocabulary: memory no longer grows with the vocabulary, and a model can be
+        trained out of core (:func:`stanceclf.outofcore.train_out_of_core`); colliding
+        features share a weight. ``min_df`` and ``max_features`` do not apply.
     C : float, default 30.0
         Inverse regularisation strength of the logistic regression.
     class_weight : "balanced" or None, default "balanced"
@@ -102,6 +107,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         sublinear_tf=True,
         min_df=1,
         max_features=None,
+        n_buckets=None,
         C=30.0,
         class_weight="balanced",
         max_iter=2000,
@@ -118,6 +124,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.sublinear_tf = sublinear_tf
         self.min_df = min_df
         self.max_features = max_features
+        self.n_buckets = n_buckets
         self.C = C
         self.class_weight = class_weight
         self.max_iter = max_iter
@@ -149,14 +156,19 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"y needs at least two distinct labels, got {np.unique(labels).tolist()}")
         if self.target_mode != "none" and any(isinstance(text, str) for text in texts):
             raise ValueError(f"target_mode={self.target_mode!r} needs every item of X to be a (statement, target) pair")
+        self._check_hashing()
         self.vectorizers_, self.block_weights_, blocks = [], [], []
         for name, analyzer, weight in self._analyzers():
-            matrix, vocabulary, idf = fit_tfidf(
-                texts, analyzer, sublinear_tf=self.sublinear_tf, min_df=self.min_df, max_features=self.max_features
-            )
-            self.vectorizers_.append((name, self._fitted_vectorizer(analyzer, vocabulary, idf)))
+            if self.n_buckets is not None:
+                vectorizer, matrix = HashedTfidf.fit(texts, analyzer, self.n_buckets, sublinear_tf=self.sublinear_tf)
+            else:
+                matrix, vocabulary, idf = fit_tfidf(
+                    texts, analyzer, sublinear_tf=self.sublinear_tf, min_df=self.min_df, max_features=self.max_features
+                )
+                vectorizer = self._fitted_vectorizer(analyzer, vocabulary, idf)
+            self.vectorizers_.append((name, vectorizer))
             self.block_weights_.append(weight)
-            blocks.append(matrix * weight)
+            blocks.append(matrix * weight if weight != 1.0 else matrix)
         features = sp.hstack(blocks, format="csr") if len(blocks) > 1 else blocks[0].tocsr()
         del blocks
         if self._resolved_solver(len(texts)) == "lbfgs":
@@ -168,6 +180,14 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.n_features_ = features.shape[1]
         self.provenance_ = {}
         return self
+
+    def _check_hashing(self) -> None:
+        if self.n_buckets is None:
+            return
+        if not (isinstance(self.n_buckets, int | np.integer) and 1 <= self.n_buckets <= MAX_BUCKETS):
+            raise ValueError(f"n_buckets must be an integer from 1 to {MAX_BUCKETS}, got {self.n_buckets!r}")
+        if self.min_df != 1 or self.max_features is not None:
+            raise ValueError("min_df and max_features do not apply to hashed features (n_buckets)")
 
     def _resolved_solver(self, n_samples: int) -> str:
         if self.solver not in ("auto", "lbfgs", "sgd"):
@@ -206,7 +226,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "logistic_")
         texts = _as_texts(X)
         blocks = [vec.transform(texts) * w for (_, vec), w in zip(self.vectorizers_, self.block_weights_)]
-        return sp.hstack(blocks, format="csr")
+        return sp.hstack(blocks, format="csr") if len(blocks) > 1 else blocks[0].tocsr()
 
     def decision_function(self, X) -> np.ndarray:
         features = self.transform(X)
@@ -236,9 +256,15 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "logistic_")
         blocks = []
         for (name, vec), weight in zip(self.vectorizers_, self.block_weights_):
-            features = vec.get_feature_names_out().tolist()
             analyzer = vec.analyzer.to_dict()
-            blocks.append(FeatureBlock(name, analyzer, vec.sublinear_tf, features, vec.idf_.copy(), float(weight)))
+            if isinstance(vec, HashedTfidf):
+                block = FeatureBlock(
+                    name, analyzer, vec.sublinear_tf, [], vec.idf_.copy(), float(weight), vec.n_buckets
+                )
+            else:
+                features = vec.get_feature_names_out().tolist()
+                block = FeatureBlock(name, analyzer, vec.sublinear_tf, features, vec.idf_.copy(), float(weight))
+            blocks.append(block)
         return ModelData(
             params=_plain(self.get_params()),
             classes=[str(c) for c in self.classes_],
@@ -271,8 +297,12 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         model.vectorizers_ = []
         model.block_weights_ = [block.weight for block in data.blocks]
         for block in data.blocks:
-            vec = model._fitted_vectorizer(Analyzer.from_dict(block.analyzer), block.features, block.idf)
-            vec.sublinear_tf = block.sublinear_tf
+            analyzer = Analyzer.from_dict(block.analyzer)
+            if block.n_buckets is not None:
+                vec = HashedTfidf(analyzer, block.n_buckets, block.idf, block.sublinear_tf)
+            else:
+                vec = model._fitted_vectorizer(analyzer, block.features, block.idf)
+                vec.sublinear_tf = block.sublinear_tf
             model.vectorizers_.append((block.name, vec))
         logistic = LogisticRegression(C=model.C, class_weight=model.class_weight, max_iter=model.max_iter)
         logistic.classes_ = np.array(data.classes, dtype=object)

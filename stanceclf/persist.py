@@ -7,7 +7,9 @@ A model file is a zip archive holding only plain data:
     settings and the metadata (library versions, training-data hash and size, metrics, time).
 ``vocabulary/<block>.txt``
     each feature block's feature strings in column order (sorted), one per line, UTF-8.
-    Features never contain a line feed (they are cut from whitespace-split text).
+    Features never contain a line feed (they are cut from whitespace-split text). A hashed
+    block (format version 2, written by out-of-core training) has no vocabulary: a feature's
+    column is the CRC-32 of its UTF-8 bytes modulo the block's ``n_buckets``.
 ``arrays/idf_<block>.npy``, ``arrays/coef.npy``, ``arrays/intercept.npy``
     float64 arrays, read with ``numpy.load(allow_pickle=False)``; stored uncompressed so that
     loading them is a copy, not an inflate (the cold start of ``stanceclf predict``).
@@ -33,7 +35,9 @@ import numpy as np
 from stanceclf.errors import ModelFileError, OutputError, OutputExistsError, located
 
 FORMAT_NAME = "stanceclf-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # written for vocabulary models, so they stay readable by older releases
+HASHED_FORMAT_VERSION = 2  # written when a block is hashed; this release reads both
+MAX_BUCKETS = 1 << 26
 MANIFEST = "stanceclf.json"
 # Generous for real models (a 1M-statement model is a few hundred MB) while refusing zip bombs.
 MAX_MEMBER_BYTES = 1 << 30
@@ -52,6 +56,12 @@ class FeatureBlock:
     features: list[str]
     idf: np.ndarray
     weight: float = 1.0
+    n_buckets: int | None = None  # set for a hashed block, whose ``features`` is empty
+
+    @property
+    def width(self) -> int:
+        """Number of columns the block takes."""
+        return self.n_buckets if self.n_buckets is not None else len(self.features)
 
 
 @dataclass
@@ -67,7 +77,7 @@ class ModelData:
 
     @property
     def n_features(self) -> int:
-        return sum(len(block.features) for block in self.blocks)
+        return sum(block.width for block in self.blocks)
 
 
 def save_model_data(model: ModelData, path: str | Path, *, force: bool = False) -> Path:
@@ -81,9 +91,10 @@ def save_model_data(model: ModelData, path: str | Path, *, force: bool = False) 
     path = Path(path)
     if path.exists() and not force:
         raise OutputExistsError(located(path, None, "already exists (use --force to replace it)"))
+    hashed = any(block.n_buckets is not None for block in model.blocks)
     manifest = {
         "format": FORMAT_NAME,
-        "format_version": FORMAT_VERSION,
+        "format_version": HASHED_FORMAT_VERSION if hashed else FORMAT_VERSION,
         "params": model.params,
         "classes": list(model.classes),
         "blocks": [
@@ -93,6 +104,7 @@ def save_model_data(model: ModelData, path: str | Path, *, force: bool = False) 
                 "sublinear_tf": b.sublinear_tf,
                 "weight": b.weight,
                 "n_features": len(b.features),
+                **({"n_buckets": b.n_buckets} if b.n_buckets is not None else {}),
             }
             for b in model.blocks
         ],
@@ -103,7 +115,9 @@ def save_model_data(model: ModelData, path: str | Path, *, force: bool = False) 
             raise ValueError(f"feature block {block.name!r} has a feature containing a line feed")
     members = {MANIFEST: (_json_bytes(manifest), zipfile.ZIP_DEFLATED)}
     for block in model.blocks:
-        members[f"vocabulary/{block.name}.txt"] = ("\n".join(block.features).encode("utf-8"), zipfile.ZIP_DEFLATED)
+        if block.n_buckets is None:
+            vocabulary = "\n".join(block.features).encode("utf-8")
+            members[f"vocabulary/{block.name}.txt"] = (vocabulary, zipfile.ZIP_DEFLATED)
         members[f"arrays/idf_{block.name}.npy"] = (_npy_bytes(block.idf), zipfile.ZIP_STORED)
     members["arrays/coef.npy"] = (_npy_bytes(model.coef), zipfile.ZIP_STORED)
     members["arrays/intercept.npy"] = (_npy_bytes(model.intercept), zipfile.ZIP_STORED)
@@ -145,10 +159,14 @@ def load_model_data(path: str | Path) -> ModelData:
         _check_manifest(path, manifest)
         blocks = []
         for spec in manifest["blocks"]:
-            name = spec["name"]
-            features = _parse_vocabulary(path, f"vocabulary/{name}.txt", reader.read(f"vocabulary/{name}.txt"))
+            name, n_buckets = spec["name"], spec.get("n_buckets")
+            features = []
+            if n_buckets is None:
+                features = _parse_vocabulary(path, f"vocabulary/{name}.txt", reader.read(f"vocabulary/{name}.txt"))
             idf = _parse_npy(path, f"arrays/idf_{name}.npy", reader.read(f"arrays/idf_{name}.npy"))
-            blocks.append(FeatureBlock(name, spec["analyzer"], spec["sublinear_tf"], features, idf, spec["weight"]))
+            blocks.append(
+                FeatureBlock(name, spec["analyzer"], spec["sublinear_tf"], features, idf, spec["weight"], n_buckets)
+            )
         coef = _parse_npy(path, "arrays/coef.npy", reader.read("arrays/coef.npy"))
         intercept = _parse_npy(path, "arrays/intercept.npy", reader.read("arrays/intercept.npy"))
         extra = sorted(set(archive.namelist()) - reader.seen)
@@ -299,10 +317,13 @@ def _check_manifest(path: Path, manifest) -> None:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
         fail("not a stanceclf model file (its manifest names no stanceclf format)")
     version = manifest.get("format_version")
-    if version != FORMAT_VERSION:
-        newer = isinstance(version, int) and version > FORMAT_VERSION
+    if version not in (FORMAT_VERSION, HASHED_FORMAT_VERSION) or isinstance(version, bool):
+        newer = isinstance(version, int) and version > HASHED_FORMAT_VERSION
         why = "a newer stanceclf; upgrade to read it" if newer else "an unknown writer"
-        fail(f"model format version {version!r} is from {why} (this stanceclf reads version {FORMAT_VERSION})")
+        fail(
+            f"model format version {version!r} is from {why} "
+            f"(this stanceclf reads versions {FORMAT_VERSION} and {HASHED_FORMAT_VERSION})"
+        )
     for key, kind in (("params", dict), ("classes", list), ("blocks", list), ("metadata", dict)):
         if not isinstance(manifest.get(key), kind):
             fail(f"damaged model file: manifest field {key!r} is missing or not a {kind.__name__}")
@@ -328,6 +349,12 @@ def _check_manifest(path: Path, manifest) -> None:
             fail(f"damaged model file: feature block {spec['name']!r} has an invalid weight {weight!r}")
         if not isinstance(spec.get("sublinear_tf"), bool):
             fail(f"damaged model file: feature block {spec['name']!r} has no sublinear_tf flag")
+        buckets = spec.get("n_buckets")
+        if buckets is not None:
+            if version != HASHED_FORMAT_VERSION:
+                fail(f"damaged model file: hashed block {spec['name']!r} in a version {version} file")
+            if type(buckets) is not int or not 1 <= buckets <= MAX_BUCKETS or spec.get("n_features") != 0:
+                fail(f"damaged model file: feature block {spec['name']!r} has an invalid n_buckets {buckets!r}")
         names.append(spec["name"])
     if not names or len(set(names)) != len(names):
         fail("damaged model file: feature blocks are missing or share a name")
@@ -344,8 +371,8 @@ def _check_consistency(path: Path, model: ModelData, manifest: dict) -> None:
             fail(f"vocabulary {block.name!r} is not sorted or lists a feature twice")
         if len(features) != spec.get("n_features"):
             fail(f"vocabulary {block.name!r} has {len(features)} features, the manifest says {spec.get('n_features')}")
-        if block.idf.shape != (len(features),):
-            fail(f"idf of {block.name!r} has shape {block.idf.shape}, expected ({len(features)},)")
+        if block.idf.shape != (block.width,):
+            fail(f"idf of {block.name!r} has shape {block.idf.shape}, expected ({block.width},)")
         if np.any(block.idf <= 0):
             fail(f"idf of {block.name!r} has non-positive weights")
     rows = 1 if len(model.classes) == 2 else len(model.classes)

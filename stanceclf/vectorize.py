@@ -8,10 +8,13 @@ and l2 normalisation are numpy operations. Tests hold the result equal to scikit
 
 from __future__ import annotations
 
+from array import array
+from collections import defaultdict
+
 import numpy as np
 import scipy.sparse as sp
 
-from stanceclf.features import Analyzer, char_occurrences, word_char_ngrams
+from stanceclf.features import Analyzer, BucketCache, char_occurrences, hashed_occurrences, word_char_ngrams
 
 
 def fit_tfidf(
@@ -68,16 +71,84 @@ def fit_tfidf(
 
 def _feature_ids(texts: list, analyzer: Analyzer, ids: dict) -> tuple[list[int], list[int]]:
     """Every feature occurrence as an id (new features get the next id), and counts per text."""
-    occurrences, lengths = [], []
-    assign = ids.setdefault
+    numbering = defaultdict()
+    numbering.default_factory = numbering.__len__  # a new feature gets the next id, all in C
+    number = numbering.__getitem__
     if analyzer.kind == "char" and not analyzer.conjoin:
 
         def word_ids(word: str) -> list[int]:
-            return [assign(gram, len(ids)) for gram in word_char_ngrams(word, analyzer.ngram_range)]
+            return list(map(number, word_char_ngrams(word, analyzer.ngram_range)))
 
-        return char_occurrences(texts, analyzer, word_ids, {})
-    for document in texts:
-        features = analyzer(document)
-        occurrences.extend([assign(feature, len(ids)) for feature in features])
-        lengths.append(len(features))
-    return occurrences, lengths
+        found = char_occurrences(texts, analyzer, word_ids, {})
+    else:
+        occurrences, lengths = array("q"), array("q")
+        for document in texts:
+            features = analyzer(document)
+            occurrences.extend(map(number, features))
+            lengths.append(len(features))
+        found = occurrences, lengths
+    ids.update(numbering)
+    return found
+
+
+def hashed_counts(texts: list, analyzer: Analyzer, buckets: BucketCache, word_cache: dict) -> sp.csr_matrix:
+    """Raw feature counts of ``texts`` in a hashed block: a CSR matrix of ``buckets.n_buckets`` columns."""
+    occurrences, lengths = hashed_occurrences(texts, analyzer, buckets, word_cache)
+    indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.asarray(lengths, dtype=np.int64), out=indptr[1:])
+    columns = np.asarray(occurrences, dtype=np.int64)
+    counts = sp.csr_matrix(
+        (np.ones(len(columns)), columns.astype(np.int32), indptr), shape=(len(texts), buckets.n_buckets)
+    )
+    counts.sum_duplicates()  # also sorts each row's columns
+    return counts
+
+
+def document_frequency(counts: sp.csr_matrix) -> np.ndarray:
+    """In how many rows each column occurs."""
+    return np.bincount(counts.indices, minlength=counts.shape[1])
+
+
+def hashed_idf(frequency: np.ndarray, n_documents: int) -> np.ndarray:
+    """Smoothed idf, as for vocabulary blocks: ``ln((1 + n) / (1 + df)) + 1``."""
+    return np.log((1 + n_documents) / (1 + frequency.astype(np.float64))) + 1.0
+
+
+def tfidf_rows(counts: sp.csr_matrix, idf: np.ndarray, *, sublinear_tf: bool) -> sp.csr_matrix:
+    """Counts to l2-normalised TF-IDF rows (in place on a copy of the values)."""
+    values = counts.data.astype(np.float64)
+    if sublinear_tf:
+        values = np.log(values) + 1.0
+    values *= idf[counts.indices]
+    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=counts.shape[0]))
+    values /= norms[rows]
+    return sp.csr_matrix((values, counts.indices, counts.indptr), shape=counts.shape)
+
+
+class HashedTfidf:
+    """A fitted hashed TF-IDF block with the ``transform`` of a scikit-learn vectoriser.
+
+    The scipy-based reference for a hashed block, as ``TfidfVectorizer`` is for a vocabulary
+    block; :class:`stanceclf.inference.Predictor` computes the same with numpy alone.
+    """
+
+    def __init__(self, analyzer: Analyzer, n_buckets: int, idf: np.ndarray, sublinear_tf: bool = True):
+        self.analyzer = analyzer
+        self.n_buckets = n_buckets
+        self.idf_ = idf
+        self.sublinear_tf = sublinear_tf
+
+    @classmethod
+    def fit(cls, texts: list, analyzer: Analyzer, n_buckets: int, *, sublinear_tf: bool = True):
+        """Learn the idf of ``texts``; return the fitted block and its TF-IDF matrix."""
+        counts = hashed_counts(texts, analyzer, BucketCache(n_buckets), {})
+        block = cls(analyzer, n_buckets, hashed_idf(document_frequency(counts), len(texts)), sublinear_tf)
+        return block, tfidf_rows(counts, block.idf_, sublinear_tf=sublinear_tf)
+
+    def transform(self, texts: list) -> sp.csr_matrix:
+        counts = hashed_counts(texts, self.analyzer, BucketCache(self.n_buckets), {})
+        return tfidf_rows(counts, self.idf_, sublinear_tf=self.sublinear_tf)
+
+    def get_feature_names_out(self) -> np.ndarray:
+        return np.array([f"#{bucket}" for bucket in range(self.n_buckets)], dtype=object)

@@ -150,11 +150,40 @@ def test_info_describes_the_model(run, model_file):
         (b"text,label\nWe back it.,support\nNo.,oppose\nWe back it.,oppose\n", "bad.csv:4: this text was labelled"),
     ],
 )
-def test_bad_training_data_gives_one_line_and_exit_2(run, tmp_path, content, fragment):
+@pytest.mark.parametrize("mode", [[], ["--out-of-core"]], ids=["in-memory", "out-of-core"])
+def test_bad_training_data_gives_one_line_and_exit_2(run, tmp_path, content, fragment, mode):
     bad = tmp_path / "bad.csv"
     bad.write_bytes(content)
     out = tmp_path / "m.stance"
-    assert_one_line_error(run("train", bad, "--output", out), fragment)
+    assert_one_line_error(run("train", bad, "--output", out, *mode), fragment)
+    assert not out.exists()
+
+
+def test_out_of_core_training_writes_a_hashed_model_that_predicts(run, labelled_csv, tmp_path):
+    out = tmp_path / "big.stance"
+    result = run(
+        "train", labelled_csv, "-o", out, "--out-of-core", "--chunk-size", "7", "--buckets", "4096", "--epochs", "20"
+    )
+    assert result.exit_code == 0, result.output
+    assert "4 chunks" in result.output and "24 statements" in result.output
+    described = json.loads(run("info", "--model", out, "--format", "json").output)
+    assert described["hashed"] and described["features"] == {"word": 4096, "char": 4096}
+    assert described["out_of_core"] == {"chunk_size": 7, "chunks": 4}
+    predicted = run("predict", "--model", out, *[text for text, _, _ in STATEMENTS]).output.split()
+    assert sum(p == label for p, (_, label, _) in zip(predicted, STATEMENTS)) >= 20
+
+
+@pytest.mark.parametrize(
+    "options, fragment",
+    [
+        (["--out-of-core", "--cv", "3"], "cannot be combined with --out-of-core"),
+        (["--out-of-core", "--solver", "lbfgs"], "trains with the sgd solver"),
+        (["--buckets", "64", "--min-df", "2"], "do not apply to hashed features"),
+    ],
+)
+def test_option_combinations_that_cannot_work_are_refused(run, labelled_csv, tmp_path, options, fragment):
+    out = tmp_path / "m.stance"
+    assert_one_line_error(run("train", labelled_csv, "-o", out, *options), fragment)
     assert not out.exists()
 
 

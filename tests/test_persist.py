@@ -109,7 +109,7 @@ def _manifest_change(update):
 @pytest.mark.parametrize(
     "change, message",
     [
-        (_manifest_change(lambda m: m.update(format_version=2)), "newer stanceclf"),
+        (_manifest_change(lambda m: m.update(format_version=3)), "newer stanceclf"),
         (_manifest_change(lambda m: m.update(format="other")), "not a stanceclf model file"),
         (_manifest_change(lambda m: m.update(classes=["a"])), "two or more distinct"),
         (_manifest_change(lambda m: m["blocks"][0].update(n_features=3)), "the manifest says 3"),

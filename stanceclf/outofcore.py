@@ -1,0 +1,255 @@
+"""Training on corpora larger than memory: hashed features and SGD over streamed chunks.
+
+The labelled file is read once, in chunks: every row is checked as :func:`stanceclf.data.load_dataset`
+checks it, and each chunk's hashed feature counts go to a temporary folder (a few bytes per
+feature occurrence, on disk rather than in memory) while the document frequencies add up. The
+idf then known, each epoch streams the chunks back, in a shuffled order, through
+:class:`stanceclf.sgd.SoftmaxSGD`. Memory holds one chunk and the weights (``n_buckets`` x labels),
+whatever the size of the file. The model is an ordinary hashed :class:`StanceClassifier`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import time
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from stanceclf.data import check_text_length, detect_format, iter_records
+from stanceclf.errors import DataError, located
+from stanceclf.features import BucketCache
+from stanceclf.model import StanceClassifier
+from stanceclf.persist import FeatureBlock, ModelData
+from stanceclf.sgd import SoftmaxSGD
+from stanceclf.vectorize import document_frequency, hashed_counts, hashed_idf, tfidf_rows
+
+DEFAULT_BUCKETS = 1 << 20
+DEFAULT_CHUNK = 50_000
+
+
+@dataclass
+class OutOfCoreSummary:
+    """What out-of-core training reports: the model, counts, size and time."""
+
+    model: StanceClassifier
+    label_counts: dict[str, int]
+    n_features: int
+    seconds: float
+    chunks: int
+
+
+def train_out_of_core(
+    path: str | Path,
+    params: dict | None = None,
+    *,
+    text_column: str = "text",
+    label_column: str = "label",
+    target_column: str | None = None,
+    split: str | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    fmt: str | None = None,
+) -> OutOfCoreSummary:
+    """Train a hashed :class:`StanceClassifier` on ``path`` without holding the data in memory.
+
+    Parameters
+    ----------
+    path : str or Path
+        A labelled ``.csv``, ``.tsv`` or ``.jsonl`` file.
+    params : dict, optional
+        :class:`StanceClassifier` parameters. ``n_buckets`` defaults to 2**20 here and the
+        solver is always ``"sgd"``; ``min_df`` and ``max_features`` do not apply.
+    split : str, optional
+        Train on the rows whose ``split`` column holds this value only (all rows are checked).
+    chunk_size : int
+        Rows per chunk: the unit of memory, of shuffling and of progress.
+
+    Raises
+    ------
+    DataError
+        For the same bad input :func:`stanceclf.data.load_dataset` refuses, with file and line.
+    """
+    start = time.perf_counter()
+    params = {"n_buckets": DEFAULT_BUCKETS, **(params or {}), "solver": "sgd"}
+    template = StanceClassifier(**params)
+    template._check_hashing()
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be positive, got {chunk_size}")
+    analyzers = template._analyzers()
+    uses_targets = template.target_mode != "none"
+    with tempfile.TemporaryDirectory(prefix="stanceclf-") as folder:
+        scan = _scan(
+            path,
+            Path(folder),
+            analyzers,
+            template.n_buckets,
+            uses_targets,
+            columns=(text_column, label_column, target_column),
+            split=split,
+            chunk_size=chunk_size,
+            fmt=fmt,
+        )
+        classes = np.array(sorted(scan.label_counts))
+        idf = [hashed_idf(frequency, scan.rows) for frequency in scan.frequencies]
+        weights = None
+        if template.class_weight == "balanced":
+            counts = np.array([scan.label_counts[label] for label in classes], dtype=np.float64)
+            weights = scan.rows / (len(classes) * counts)
+        elif template.class_weight is not None:
+            raise ValueError(f"class_weight must be 'balanced' or None, got {template.class_weight!r}")
+        solver = SoftmaxSGD(
+            len(analyzers) * template.n_buckets,
+            len(classes),
+            C=template.C,
+            n_samples=scan.rows,
+            seed=template.random_state,
+        )
+        rng = np.random.default_rng(template.random_state)
+        for _ in range(template.epochs):
+            for chunk in rng.permutation(scan.chunks):
+                features, codes = _load_chunk(Path(folder), int(chunk), analyzers, idf, template.sublinear_tf)
+                solver.partial_fit(features, codes, None if weights is None else weights[codes])
+    coef, intercept = solver.coef.T, solver.intercept
+    if len(classes) == 2:  # one binary logistic regression, as lbfgs gives for two labels
+        coef, intercept = coef[1:] - coef[:1], intercept[1:] - intercept[:1]
+    blocks = [
+        FeatureBlock(name, analyzer.to_dict(), template.sublinear_tf, [], block_idf, float(weight), template.n_buckets)
+        for (name, analyzer, weight), block_idf in zip(analyzers, idf)
+    ]
+    provenance = {
+        "training_data": {
+            "file": Path(path).name,
+            "sha256": scan.sha256,
+            "rows": scan.rows,
+            "split": split,
+            "label_counts": scan.label_counts,
+        },
+        "metrics": {},
+        "out_of_core": {"chunk_size": chunk_size, "chunks": scan.chunks},
+    }
+    data = ModelData(
+        template.get_params(),
+        [str(c) for c in classes],
+        blocks,
+        np.ascontiguousarray(coef),
+        intercept.copy(),
+        provenance,
+    )
+    data.params = {k: list(v) if isinstance(v, tuple) else v for k, v in data.params.items()}
+    model = StanceClassifier.from_model_data(data)
+    seconds = time.perf_counter() - start
+    return OutOfCoreSummary(model, scan.label_counts, data.n_features, seconds, scan.chunks)
+
+
+@dataclass
+class _Scan:
+    rows: int
+    chunks: int
+    label_counts: dict[str, int]
+    frequencies: list[np.ndarray]
+    sha256: str
+
+
+def _scan(path, folder: Path, analyzers, n_buckets: int, uses_targets: bool, *, columns, split, chunk_size, fmt):
+    """Read and check every row once; spill each chunk's hashed counts; add up document frequencies."""
+    text_column, label_column, target_column = columns
+    fmt = detect_format(path, fmt)
+    if fmt == "txt":
+        raise DataError(located(path, None, "a .txt file has no labels; labelled data must be .csv, .tsv or .jsonl"))
+    required = [text_column, label_column] + ([target_column] if target_column else [])
+    if split is not None:
+        required.append("split")
+    digest = hashlib.sha256()
+    caches = [(BucketCache(n_buckets), {}) for _ in analyzers]
+    frequencies = [np.zeros(n_buckets, dtype=np.int64) for _ in analyzers]
+    label_index: dict[str, int] = {}
+    keys, key_labels, key_lines = array("q"), array("q"), array("q")
+    texts, codes, chunks, rows = [], [], 0, 0
+
+    def spill():
+        nonlocal texts, codes, chunks, rows
+        for number, ((_, analyzer, _), (buckets, words)) in enumerate(zip(analyzers, caches)):
+            counts = hashed_counts(texts, analyzer, buckets, words)
+            frequencies[number] += document_frequency(counts)
+            sp.save_npz(folder / f"chunk{chunks}_{number}.npz", counts.astype(np.float32), compressed=False)
+        np.save(folder / f"chunk{chunks}_labels.npy", np.array(codes, dtype=np.int64), allow_pickle=False)
+        rows += len(texts)
+        chunks += 1
+        texts, codes = [], []
+
+    optional = [] if target_column else ["target"]
+    for line, row in iter_records(path, required, optional=optional, fmt=fmt, digest=digest):
+        text, label = row[text_column], row[label_column].strip()
+        check_text_length(path, line, text)
+        if not text.strip():
+            raise DataError(located(path, line, f"empty text (every row needs a statement in column {text_column!r})"))
+        if not label:
+            raise DataError(located(path, line, f"missing label (every row needs a label in column {label_column!r})"))
+        target = row.get(target_column or "target", "").strip()
+        code = label_index.setdefault(label, len(label_index))
+        key = hashlib.blake2b(f"{target}\0{text}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
+        keys.append(int.from_bytes(key, "little", signed=True))
+        key_labels.append(code)
+        key_lines.append(line)
+        if split is not None and row["split"].strip() != split:
+            continue
+        texts.append((text, target) if uses_targets else text)
+        codes.append(code)
+        if len(texts) == chunk_size:
+            spill()
+    if texts:
+        spill()
+    _check_conflicting_labels(path, keys, key_labels, key_lines, list(label_index))
+    if rows == 0:
+        where = f" in split {split!r}" if split is not None else ""
+        raise DataError(located(path, None, f"no statements{where} (the file has no data rows)"))
+    names = list(label_index)  # in order of first appearance, as the stored codes are
+    totals = np.zeros(len(names), dtype=np.int64)
+    for chunk in range(chunks):
+        totals += np.bincount(np.load(folder / f"chunk{chunk}_labels.npy", allow_pickle=False), minlength=len(names))
+    present = sorted(names[k] for k in np.flatnonzero(totals).tolist())
+    if len(present) < 2:
+        raise DataError(located(path, None, f"only one label ({present[0]!r}); training needs at least 2 labels"))
+    # renumber the codes to the sorted label order the model uses
+    renumber = np.full(len(names), -1, dtype=np.int64)
+    for index, label in enumerate(present):
+        renumber[label_index[label]] = index
+    for chunk in range(chunks):
+        stored = folder / f"chunk{chunk}_labels.npy"
+        np.save(stored, renumber[np.load(stored, allow_pickle=False)], allow_pickle=False)
+    label_counts = {label: int(totals[label_index[label]]) for label in present}
+    return _Scan(rows, chunks, label_counts, frequencies, digest.hexdigest())
+
+
+def _check_conflicting_labels(path, keys: array, labels: array, lines: array, names: list[str]) -> None:
+    """Refuse a text (with its target) given two labels, naming both lines (by 64-bit digests)."""
+    keys_np = np.asarray(keys, dtype=np.int64)
+    if len(keys_np) < 2:
+        return
+    order = np.argsort(keys_np, kind="stable")
+    sorted_keys, sorted_labels = keys_np[order], np.asarray(labels, dtype=np.int64)[order]
+    clash = np.flatnonzero((sorted_keys[1:] == sorted_keys[:-1]) & (sorted_labels[1:] != sorted_labels[:-1]))
+    if len(clash) == 0:
+        return
+    line_numbers = np.asarray(lines, dtype=np.int64)[order]
+    pairs = sorted((int(line_numbers[i + 1]), int(line_numbers[i]), i) for i in clash.tolist())
+    later, earlier, i = pairs[0]
+    first_label, second_label = names[sorted_labels[i]], names[sorted_labels[i + 1]]
+    raise DataError(
+        located(path, later, f"this text was labelled {first_label!r} on line {earlier} and {second_label!r} here")
+    )
+
+
+def _load_chunk(folder: Path, chunk: int, analyzers, idf: list[np.ndarray], sublinear_tf: bool):
+    """A spilled chunk as its TF-IDF matrix (all blocks side by side) and label codes."""
+    blocks = []
+    for number, (_, _, weight) in enumerate(analyzers):
+        counts = sp.load_npz(folder / f"chunk{chunk}_{number}.npz").tocsr()
+        matrix = tfidf_rows(counts, idf[number], sublinear_tf=sublinear_tf)
+        blocks.append(matrix * weight if weight != 1.0 else matrix)
+    features = sp.hstack(blocks, format="csr") if len(blocks) > 1 else blocks[0]
+    return features, np.load(folder / f"chunk{chunk}_labels.npy", allow_pickle=False)
