@@ -99,7 +99,7 @@ def char_occurrences(texts, analyzer, word_columns, cache: dict, cache_limit: in
     distinct word (results are kept in ``cache``, cleared when it reaches ``cache_limit``):
     in real text most words recur, and a word's n-grams never change.
     """
-    columns, lengths = [], []
+    columns, lengths = array("q"), array("q")
     extend = columns.extend
     for document in texts:
         text, _ = split_document(document)

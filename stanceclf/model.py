@@ -262,7 +262,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                     name, analyzer, vec.sublinear_tf, [], vec.idf_.copy(), float(weight), vec.n_buckets
                 )
             else:
-                features = vec.get_feature_names_out().tolist()
+                features = list(vec.vocabulary_list_)
                 block = FeatureBlock(name, analyzer, vec.sublinear_tf, features, vec.idf_.copy(), float(weight))
             blocks.append(block)
         return ModelData(
@@ -354,6 +354,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """
         vec = self._make_vectorizer(analyzer)
         vec.vocabulary_ = {feature: i for i, feature in enumerate(vocabulary)}
+        vec.vocabulary_list_ = vocabulary  # column order, kept so that saving need not rebuild it
         vec.idf_ = idf
         return vec
 

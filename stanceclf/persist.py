@@ -110,13 +110,12 @@ def save_model_data(model: ModelData, path: str | Path, *, force: bool = False) 
         ],
         "metadata": model.metadata,
     }
-    for block in model.blocks:
-        if any("\n" in feature for feature in block.features):
-            raise ValueError(f"feature block {block.name!r} has a feature containing a line feed")
     members = {MANIFEST: (_json_bytes(manifest), zipfile.ZIP_DEFLATED)}
     for block in model.blocks:
         if block.n_buckets is None:
             vocabulary = "\n".join(block.features).encode("utf-8")
+            if vocabulary.count(b"\n") != max(len(block.features) - 1, 0):
+                raise ValueError(f"feature block {block.name!r} has a feature containing a line feed")
             members[f"vocabulary/{block.name}.txt"] = (vocabulary, zipfile.ZIP_DEFLATED)
         members[f"arrays/idf_{block.name}.npy"] = (_npy_bytes(block.idf), zipfile.ZIP_STORED)
     members["arrays/coef.npy"] = (_npy_bytes(model.coef), zipfile.ZIP_STORED)
@@ -126,7 +125,7 @@ def save_model_data(model: ModelData, path: str | Path, *, force: bool = False) 
             info = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
             info.compress_type = compression
             info.external_attr = 0o644 << 16
-            archive.writestr(info, payload)
+            archive.writestr(info, payload, compresslevel=1)  # fast; vocabularies shrink well anyway
     return path
 
 

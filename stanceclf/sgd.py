@@ -54,17 +54,24 @@ class SoftmaxSGD:
     ):
         if n_classes < 2:
             raise ValueError(f"need at least two classes, got {n_classes}")
-        self.coef = np.zeros((n_features, n_classes))
+        # per feature, its coefficients and then Adagrad's sums of squared gradients, side by
+        # side so that one gather and one scatter per batch touch both (the memory traffic is
+        # what limits this loop). The sums start above zero so that a feature's first update is
+        # not a full step whatever its gradient, which would overweight rare n-grams.
+        self._state = np.zeros((n_features, 2 * n_classes))
+        self._state[:, n_classes:] = INITIAL_ACCUMULATOR
         self.intercept = np.zeros(n_classes)
         self.l2 = 1.0 / (C * max(n_samples, 1))
         self.learning_rate = learning_rate
         self.batch_size = batch_size or int(np.clip(n_samples // 25, 8, 256))
         self._rng = np.random.default_rng(seed)
-        # Adagrad's sums of squared gradients, started above zero so that a feature's first
-        # update is not a full step whatever its gradient (which would overweight rare n-grams)
-        self._squared = np.full((n_features, n_classes), INITIAL_ACCUMULATOR)
         self._squared_intercept = np.full(n_classes, INITIAL_ACCUMULATOR)
         self._position = np.zeros(n_features, dtype=np.int64)  # scratch: a feature's slot in a batch
+
+    @property
+    def coef(self) -> np.ndarray:
+        """The coefficients, shape ``(n_features, n_classes)`` (a view)."""
+        return self._state[:, : self.intercept.shape[0]]
 
     def partial_fit(self, X, codes: np.ndarray, sample_weight: np.ndarray | None = None) -> SoftmaxSGD:
         """One shuffled pass of minibatch updates over the rows of CSR matrix ``X``.
@@ -90,32 +97,37 @@ class SoftmaxSGD:
         return self
 
     def _step(self, columns, values, lengths, codes, weights) -> None:
-        batch, n_classes = len(codes), self.coef.shape[1]
+        batch, n_classes = len(codes), self.intercept.shape[0]
+        # the batch's distinct features, without sorting: each occurrence points at the last
+        # occurrence of its feature, and those last occurrences are numbered 0, 1, 2 ...
+        occurrence = np.arange(len(columns))
+        self._position[columns] = occurrence
+        last = self._position[columns]
+        is_last = last == occurrence
+        features = columns[is_last]
+        rank = np.cumsum(is_last) - 1
+        unique_of = rank[last]  # occurrence -> index of its feature in ``features``
+        state = self._state[features]  # one gather: coefficients and squared sums
+        coef, squared = state[:, :n_classes], state[:, n_classes:]
         rows = np.repeat(np.arange(batch), lengths)
+        per_occurrence = coef[unique_of] * values[:, None]
         scores = np.empty((batch, n_classes))
-        gathered = self.coef[columns]  # (nnz, n_classes)
         for k in range(n_classes):
-            scores[:, k] = np.bincount(rows, weights=values * gathered[:, k], minlength=batch)
+            scores[:, k] = np.bincount(rows, weights=per_occurrence[:, k], minlength=batch)
         scores += self.intercept
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
         scores /= scores.sum(axis=1, keepdims=True)
         scores[np.arange(batch), codes] -= 1.0  # now the gradient of the log-loss per row
         scores *= (weights / batch)[:, None]
-        # one slot per distinct feature of the batch, without sorting: the last occurrence's index
-        occurrence = np.arange(len(columns))
-        self._position[columns] = occurrence
-        slot = self._position[columns]
-        first = slot == occurrence
-        features = columns[first]
+        np.multiply(scores[rows], values[:, None], out=per_occurrence)
         gradient = np.empty((len(features), n_classes))
-        per_occurrence = scores[rows] * values[:, None]
         for k in range(n_classes):
-            gradient[:, k] = np.bincount(slot, weights=per_occurrence[:, k], minlength=len(columns))[first]
-        gradient += self.l2 * self.coef[features]
-        squared = self._squared[features] + gradient * gradient
-        self._squared[features] = squared
-        self.coef[features] -= self.learning_rate * gradient / np.sqrt(squared)
+            gradient[:, k] = np.bincount(unique_of, weights=per_occurrence[:, k], minlength=len(features))
+        gradient += self.l2 * coef
+        squared += gradient * gradient
+        coef -= self.learning_rate * gradient / np.sqrt(squared)
+        self._state[features] = state  # one scatter
         intercept_gradient = scores.sum(axis=0)
         self._squared_intercept += intercept_gradient * intercept_gradient
         self.intercept -= self.learning_rate * intercept_gradient / np.sqrt(self._squared_intercept)

@@ -8,6 +8,8 @@ and l2 normalisation are numpy operations. Tests hold the result equal to scikit
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from array import array
 from collections import defaultdict
 
@@ -37,39 +39,111 @@ def fit_tfidf(
         ``ln((1 + n) / (1 + df)) + 1`` per feature.
     """
     n = len(texts)
-    ids: dict[str, int] = {}
-    occurrences, lengths = _feature_ids(texts, analyzer, ids)
-    width = max(len(ids), 1)
-    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    keys, counts = np.unique(rows * width + np.asarray(occurrences, dtype=np.int64), return_counts=True)
-    rows, columns = np.divmod(keys, width)
-    names = list(ids)
+    ids, occurrences, lengths = _feature_ids_in_parallel(texts, analyzer)
+    counts = _count_matrix(occurrences, lengths, n, max(len(ids), 1))
+    del occurrences, lengths
+    columns = counts.indices
     # column order is alphabetical (Python's string order), as in scikit-learn; pruning keeps it
-    order = np.array(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64)
-    document_frequency = np.bincount(columns, minlength=len(ids))
+    names = sorted(ids)
+    order = np.fromiter(map(ids.__getitem__, names), dtype=np.int64, count=len(names))
+    document_frequency = np.bincount(columns, minlength=len(names))
     keep = order[document_frequency[order] >= min_df]
     if max_features is not None and len(keep) > max_features:
-        term_frequency = np.bincount(columns, weights=counts, minlength=len(ids))
+        term_frequency = np.bincount(columns, weights=counts.data, minlength=len(names))
         strongest = np.argsort(-term_frequency[keep], kind="stable")[:max_features]
         keep = keep[np.sort(strongest)]
-    new_column = np.full(len(ids), -1, dtype=np.int64)
+    new_column = np.full(len(names), -1, dtype=np.int64)
     new_column[keep] = np.arange(len(keep))
     columns = new_column[columns]
-    kept = columns >= 0
-    rows, columns, counts = rows[kept], columns[kept], counts[kept]
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(counts.indptr))
+    values = counts.data.astype(np.float64)
+    del counts
+    if len(keep) < len(names):  # pruned by min_df or max_features
+        kept = columns >= 0
+        rows, columns, values = rows[kept], columns[kept], values[kept]
     idf = np.log((1 + n) / (1 + document_frequency[keep].astype(np.float64))) + 1.0
-    values = counts.astype(np.float64)
     if sublinear_tf:
         values = np.log(values) + 1.0
     values *= idf[columns]
     norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n))
     values /= norms[rows]
-    matrix = sp.csr_matrix((values, (rows, columns)), shape=(n, len(keep)))
-    matrix.sort_indices()
-    return matrix, [names[i] for i in keep.tolist()], idf
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    matrix = sp.csr_matrix((values, columns.astype(np.int32), indptr), shape=(n, len(keep)))
+    matrix.sort_indices()  # renumbering the columns alphabetically unsorted each row
+    if len(keep) < len(names):
+        kept_ids = set(keep.tolist())
+        names = [name for name in names if ids[name] in kept_ids]
+    return matrix, names, idf
 
 
-def _feature_ids(texts: list, analyzer: Analyzer, ids: dict) -> tuple[list[int], list[int]]:
+def _count_matrix(occurrences, lengths, n_rows: int, width: int) -> sp.csr_matrix:
+    """Feature occurrences to a CSR matrix of counts (float32; each row's columns sorted)."""
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.asarray(lengths, dtype=np.int64), out=indptr[1:])
+    columns = np.asarray(occurrences, dtype=np.int64).astype(np.int32)
+    counts = sp.csr_matrix((np.ones(len(columns), dtype=np.float32), columns, indptr), shape=(n_rows, width))
+    counts.sum_duplicates()  # C++: sorts each row's columns and adds up repeats
+    return counts
+
+
+PARALLEL_FROM = 20_000  # statements from which a fitted block's features are found in two processes
+
+
+def _feature_ids_in_parallel(texts: list, analyzer: Analyzer) -> tuple[dict[str, int], array, array]:
+    """The features of ``texts`` numbered in order of appearance, every occurrence, counts per text.
+
+    From :data:`PARALLEL_FROM` statements, where the platform can fork, a child process numbers
+    the second half while this one numbers the first; the child's numbers are then mapped onto
+    this process's. The result is the same as numbering all texts here (the features are sorted
+    afterwards, so first-appearance ids never reach the model).
+    """
+    if len(texts) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        ids: dict[str, int] = {}
+        occurrences, lengths = _feature_ids(texts, analyzer, ids)
+        return ids, occurrences, lengths
+    half = len(texts) // 2
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+
+    def number_second_half():
+        try:
+            child_ids: dict[str, int] = {}
+            found = _feature_ids(texts[half:], analyzer, child_ids)
+            sender.send((list(child_ids), found[0].tobytes(), found[1].tobytes()))
+        except BaseException as error:  # noqa: BLE001 - reported to the parent, which redoes the work
+            sender.send(repr(error))
+        finally:
+            os._exit(0)
+
+    child = multiprocessing.get_context("fork").Process(target=number_second_half, daemon=True)
+    child.start()
+    sender.close()
+    try:
+        ids = {}
+        occurrences, lengths = _feature_ids(texts[:half], analyzer, ids)
+        message = receiver.recv()
+    except EOFError:
+        message = "the child process died"
+    finally:
+        receiver.close()
+        child.join()
+    if isinstance(message, str):  # the child failed: number the second half here
+        more, more_lengths = _feature_ids(texts[half:], analyzer, ids)
+        occurrences.extend(more)
+        lengths.extend(more_lengths)
+        return ids, occurrences, lengths
+    child_names, child_occurrences, child_lengths = message
+    numbering = defaultdict()
+    numbering.default_factory = numbering.__len__
+    numbering.update(ids)
+    mapping = np.fromiter(map(numbering.__getitem__, child_names), dtype=np.int64, count=len(child_names))
+    occurrences.frombytes(mapping[np.frombuffer(child_occurrences, dtype=np.int64)].tobytes())
+    lengths.frombytes(child_lengths)
+    numbering.default_factory = None  # a plain mapping from here on
+    return numbering, occurrences, lengths
+
+
+def _feature_ids(texts: list, analyzer: Analyzer, ids: dict) -> tuple[array, array]:
     """Every feature occurrence as an id (new features get the next id), and counts per text."""
     numbering = defaultdict()
     numbering.default_factory = numbering.__len__  # a new feature gets the next id, all in C

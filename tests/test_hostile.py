@@ -278,10 +278,14 @@ def test_killed_training_leaves_the_old_model_intact(tmp_path, model_file):
             )
     target = tmp_path / "model.stance"
     target.write_bytes(model_file.read_bytes())
-    process = subprocess.Popen(_cli("train", data, "--output", target, "--force"))
-    time.sleep(4)
+    process = subprocess.Popen(_cli("train", data, "--output", target, "--force", "--solver", "lbfgs"))
+    # kill it while the new model is being written: as soon as the temporary file appears
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(".model.stance.*.tmp")) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.001)
     process.kill()
     process.wait()
+    assert process.returncode == -signal.SIGKILL, "finished before it could be killed mid-write"
     assert StanceClassifier.load(target).classes_.tolist() == ["conditional", "oppose", "support"]
 
 
