@@ -7,8 +7,10 @@ On a synthetic corpus (experiments/synthetic.py: Zipf vocabulary, 8-30 words, cl
 for timing only) of each size, every tool is run as a separate process, as a user would:
 
 - training: stanceclf `train` (word 1-2-grams with negation marking, the same n-grams as the
-  references; and at the main size also the default word + character features), scikit-learn
-  `TfidfVectorizer(ngram_range=(1, 2))` + `LogisticRegression` saved with joblib, fastText
+  references, solver "auto": lbfgs below 50,000 statements, sgd from there); at the main and the
+  largest size also the default word + character features; stanceclf `train --out-of-core`
+  (the same n-grams hashed into 2**20 columns, streamed in chunks of 50,000); scikit-learn
+  `TfidfVectorizer(ngram_range=(1, 2))` + `LogisticRegression` saved with joblib; fastText
   (`wordNgrams=2`, 5 epochs, 2 threads);
 - macro-F1 on 20,000 held-out synthetic statements;
 - batch prediction of the corpus-sized file to JSON lines (text, label, every probability);
@@ -153,7 +155,16 @@ def cold_start(command: list[str], runs: int) -> dict:
     }
 
 
-def bench_size(size: int, folder: Path, main_size: bool, fasttext: bool) -> dict:
+def median_run(command: list[str], what: str, repeat: int) -> dict:
+    """Run ``command`` ``repeat`` times; the run of median wall time, with the highest peak seen."""
+    runs = sorted((checked(run_measured(command), what) for _ in range(repeat)), key=lambda r: r["seconds"])
+    chosen = dict(runs[len(runs) // 2])
+    chosen["all_seconds"] = [r["seconds"] for r in runs]
+    chosen["peak_mib"] = max(r["peak_mib"] for r in runs)
+    return chosen
+
+
+def bench_size(size: int, folder: Path, *, with_defaults: bool, fasttext: bool, repeat: int) -> dict:
     """Train, score and batch-predict every tool on a synthetic corpus of ``size`` statements."""
     train = write_corpus(folder / f"train{size}.csv", size, seed=0)
     held_out = folder / "held_out.csv"
@@ -162,53 +173,59 @@ def bench_size(size: int, folder: Path, main_size: bool, fasttext: bool) -> dict
     batch = folder / f"batch{size}.txt"
     batch.write_text("\n".join(synthetic_statements(size, seed=2)[0]) + "\n", encoding="utf-8")
     out = folder / "out.jsonl"
-    tools = {}
-
-    model = folder / f"words{size}.stance"
-    train_run = checked(
-        run_measured(stanceclf("train", train, "-o", model, "--char-ngrams", "none", "--force")), "train"
-    )
-    predict_run = checked(
-        run_measured(
-            stanceclf("predict", "--input", batch, "--format", "jsonl", "--model", model, "-o", out, "--force")
+    words = ("--char-ngrams", "none")
+    runs = [  # name, model file, training command, prediction command, kind
+        ("stanceclf", f"words{size}.stance", lambda m: stanceclf("train", train, "-o", m, *words, "--force"), None),
+        (
+            "stanceclf out-of-core (hashed, sgd)",
+            f"outofcore{size}.stance",
+            lambda m: stanceclf("train", train, "-o", m, *words, "--out-of-core", "--force"),
+            None,
         ),
-        "predict",
-    )
-    tools["stanceclf"] = {"train": train_run, "predict": predict_run, "model": model}
-
-    if main_size:
-        model = folder / f"default{size}.stance"
-        train_run = checked(run_measured(stanceclf("train", train, "-o", model, "--force")), "train default")
-        predict_run = checked(
-            run_measured(
-                stanceclf("predict", "--input", batch, "--format", "jsonl", "--model", model, "-o", out, "--force")
-            ),
-            "predict default",
+    ]
+    if with_defaults:
+        runs.append(
+            (
+                "stanceclf (word + char, defaults)",
+                f"default{size}.stance",
+                lambda m: stanceclf("train", train, "-o", m, "--force"),
+                None,
+            )
         )
-        tools["stanceclf (word + char, defaults)"] = {"train": train_run, "predict": predict_run, "model": model}
-
-    model = folder / f"sklearn{size}.joblib"
-    train_run = checked(run_measured(python(SKLEARN_TRAIN, train, model)), "sklearn train")
-    predict_run = checked(run_measured(python(SKLEARN_PREDICT, model, batch, out)), "sklearn predict")
-    tools["scikit-learn pipeline"] = {"train": train_run, "predict": predict_run, "model": model, "kind": "sklearn"}
-
+    runs.append(
+        ("scikit-learn pipeline", f"sklearn{size}.joblib", lambda m: python(SKLEARN_TRAIN, train, m), "sklearn")
+    )
     if fasttext:
-        model = folder / f"fasttext{size}.bin"
-        train_run = checked(run_measured(python(FASTTEXT_TRAIN, train, model, folder / "ft.txt")), "fastText train")
-        predict_run = checked(run_measured(python(FASTTEXT_PREDICT, model, batch, out)), "fastText predict")
-        tools["fastText"] = {"train": train_run, "predict": predict_run, "model": model, "kind": "fasttext"}
-
+        runs.append(
+            (
+                "fastText",
+                f"fasttext{size}.bin",
+                lambda m: python(FASTTEXT_TRAIN, train, m, folder / "ft.txt"),
+                "fasttext",
+            )
+        )
+    predictors = {
+        None: lambda m: stanceclf("predict", "--input", batch, "--format", "jsonl", "--model", m, "-o", out, "--force"),
+        "sklearn": lambda m: python(SKLEARN_PREDICT, m, batch, out),
+        "fasttext": lambda m: python(FASTTEXT_PREDICT, m, batch, out),
+    }
     report = {}
-    for name, tool in tools.items():
+    for name, filename, train_command, kind in runs:
+        model = folder / filename
+        print(f"  {name} ...", flush=True)
+        train_run = median_run(train_command(model), f"{name} train", repeat)
+        predict_run = median_run(predictors[kind](model), f"{name} predict", repeat)
         report[name] = {
-            "train_seconds": tool["train"]["seconds"],
-            "train_peak_mib": tool["train"]["peak_mib"],
-            "predict_per_second": size / tool["predict"]["seconds"],
-            "predict_peak_mib": tool["predict"]["peak_mib"],
-            "model_mib": tool["model"].stat().st_size / 2**20,
-            "held_out_macro_f1": held_out_f1(tool.get("kind", "stanceclf"), held_out, tool["model"]),
-            "features": feature_count(tool["model"]) if "kind" not in tool else None,
-            "model_path": str(tool["model"]),
+            "train_seconds": train_run["seconds"],
+            "train_seconds_all": train_run["all_seconds"],
+            "train_peak_mib": train_run["peak_mib"],
+            "predict_per_second": size / predict_run["seconds"],
+            "predict_seconds_all": predict_run["all_seconds"],
+            "predict_peak_mib": predict_run["peak_mib"],
+            "model_mib": model.stat().st_size / 2**20,
+            "held_out_macro_f1": held_out_f1(kind or "stanceclf", held_out, model),
+            "features": feature_count(model) if kind is None else None,
+            "model_path": str(model),
         }
     return report
 
@@ -217,7 +234,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--main", type=int, default=200_000)
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=7, help="cold-start runs (median)")
+    parser.add_argument("--repeat", type=int, default=3, help="training and batch runs at the main size (median)")
     args = parser.parse_args()
     sizes = sorted({int(s) for s in args.sizes.split(",")} | {args.main})
     fasttext = has_module("fasttext")
@@ -227,7 +245,13 @@ def main() -> None:
         folder = Path(name)
         for size in sizes:
             print(f"size {size:,} ...", flush=True)
-            results["sizes"][size] = bench_size(size, folder, size == args.main, fasttext)
+            results["sizes"][size] = bench_size(
+                size,
+                folder,
+                with_defaults=size in (args.main, max(sizes)),
+                fasttext=fasttext,
+                repeat=args.repeat if size == args.main else 1,
+            )
         main = results["sizes"][args.main]
         sentence = "w12 w7 w305 w4 w18 w1 w900 w3 w51"
         cold = {"python -c 'import numpy'": cold_start([PYTHON, "-c", "import numpy"], args.runs)}
@@ -248,16 +272,19 @@ def main() -> None:
 
 
 def render(results: dict, args) -> str:
+    sizes = sorted(results["sizes"], key=int)
     main = results["sizes"][args.main]
-    reference = main.get("fastText")
-    sklearn = main["scikit-learn pipeline"]
+    command = f"python experiments/bench_speed.py --sizes {args.sizes} --main {args.main} --repeat {args.repeat}"
     lines = [
         "# Speed and memory: stanceclf, a plain scikit-learn pipeline and fastText",
         "",
-        f"Synthetic corpus (`experiments/synthetic.py`, for timing only), {args.main:,} statements of 8-30 words; "
-        f"held-out macro-F1 on {HELD_OUT:,} more. Every figure from one run of "
-        f"`python experiments/bench_speed.py --sizes {args.sizes} --main {args.main}` on: {results['machine']}.",
+        f"Synthetic corpus (`experiments/synthetic.py`, for timing only) of 8-30-word statements; held-out "
+        f"macro-F1 on {HELD_OUT:,} more. Every figure from one run of `{command}` on: {results['machine']}. "
+        f"At {args.main:,} statements training and batch prediction are the median of {args.repeat} runs; "
+        "other sizes ran once. Peak memory is the whole process tree's (forked workers included).",
         *[f"\n{note}" for note in results["notes"]],
+        "",
+        f"## {args.main:,} statements",
         "",
         "| | train (s) | train peak (MiB) | batch predict (statements/s) | predict peak (MiB) "
         "| model file (MiB) | held-out macro-F1 |",
@@ -268,48 +295,79 @@ def render(results: dict, args) -> str:
             f"| {name} | {row['train_seconds']:.1f} | {row['train_peak_mib']:.0f} | {row['predict_per_second']:,.0f} "
             f"| {row['predict_peak_mib']:.0f} | {row['model_mib']:.1f} | {row['held_out_macro_f1']:.4f} |"
         )
-    ours = main["stanceclf"]
-    lines += ["", f"stanceclf's word 1-2-gram model has {ours['features']:,} features."]
-    lines += ["", "Ratios (stanceclf with the same word 1-2-grams as the references):", ""]
-    lines += ["| | vs scikit-learn | vs fastText |", "|---|---|---|"]
-
-    def ratio(a, b):
-        return f"{a / b:.2f}x" if b else "-"
-
-    for label, key in (
-        ("training time (lower is better)", "train_seconds"),
-        ("batch statements/s (higher is better)", "predict_per_second"),
-        ("batch peak memory (lower is better)", "predict_peak_mib"),
-    ):
-        versus_fasttext = ratio(ours[key], reference[key]) if reference else "not run"
-        lines.append(f"| {label} | {ratio(ours[key], sklearn[key])} | {versus_fasttext} |")
-
-    def points(other):
-        return f"{100 * (ours['held_out_macro_f1'] - other['held_out_macro_f1']):+.2f}" if other else "not run"
-
-    lines.append(f"| held-out macro-F1 difference (points) | {points(sklearn)} | {points(reference)} |")
+    lines += ["", f"stanceclf's word 1-2-gram model has {main['stanceclf']['features']:,} features.", ""]
+    lines += ratio_table(results, [s for s in sizes if int(s) in (args.main, max(map(int, sizes)))])
     cold = results["cold_start"]
     floor = cold["python -c 'import numpy'"]["median_seconds"]
-    lines += ["", f"Cold start, one statement from a fresh process (median of {args.runs} runs):", ""]
+    lines += ["", f"## Cold start: one statement from a fresh process (median of {args.runs} runs)", ""]
     lines += ["| | median (s) | vs `import numpy` | peak (MiB) |", "|---|---|---|---|"]
     for name, row in cold.items():
         lines.append(
             f"| {name} | {row['median_seconds']:.3f} | {row['median_seconds'] / floor:.2f}x | {row['peak_mib']:.0f} |"
         )
-    lines += ["", "By corpus size (stanceclf: word 1-2-grams):", ""]
+    lines += ["", "## Out of core: what hashing and streaming cost", ""]
     lines += [
-        "| statements | tool | train (s) | train peak (MiB) | statements/s | predict peak (MiB) |",
+        "| statements | in-memory macro-F1 | out-of-core macro-F1 | difference (points) "
+        "| in-memory train peak (MiB) | out-of-core train peak (MiB) |",
         "|---|---|---|---|---|---|",
     ]
-    for size, tools in results["sizes"].items():
-        for name, row in tools.items():
+    for size in sizes:
+        ours, streamed = (
+            results["sizes"][size]["stanceclf"],
+            results["sizes"][size]["stanceclf out-of-core (hashed, sgd)"],
+        )
+        lines.append(
+            f"| {int(size):,} | {ours['held_out_macro_f1']:.4f} | {streamed['held_out_macro_f1']:.4f} "
+            f"| {100 * (streamed['held_out_macro_f1'] - ours['held_out_macro_f1']):+.2f} "
+            f"| {ours['train_peak_mib']:.0f} | {streamed['train_peak_mib']:.0f} |"
+        )
+    lines += ["", "## By corpus size (stanceclf: word 1-2-grams unless said)", ""]
+    lines += [
+        "| statements | tool | train (s) | train peak (MiB) | statements/s | predict peak (MiB) | held-out macro-F1 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for size in sizes:
+        for name, row in results["sizes"][size].items():
             lines.append(
                 f"| {int(size):,} | {name} | {row['train_seconds']:.1f} | {row['train_peak_mib']:.0f} "
-                f"| {row['predict_per_second']:,.0f} | {row['predict_peak_mib']:.0f} |"
+                f"| {row['predict_per_second']:,.0f} | {row['predict_peak_mib']:.0f} | {row['held_out_macro_f1']:.4f} |"
             )
     if (RESULTS / "speed.png").exists() or has_module("matplotlib"):
         lines += ["", "![time and memory against corpus size](speed.png)"]
     return "\n".join(lines) + "\n"
+
+
+def ratio_table(results: dict, sizes: list) -> list[str]:
+    """stanceclf (word 1-2-grams) against each reference, as ratios, at each of ``sizes``."""
+    header = "| |" + "".join(f" {int(s):,}: vs scikit-learn | {int(s):,}: vs fastText |" for s in sizes)
+    lines = [
+        "Ratios, stanceclf with the same word 1-2-grams as the references:",
+        "",
+        header,
+        "|---|" + "---|---|" * len(sizes),
+    ]
+
+    def ratio(a, b):
+        return f"{a / b:.2f}x"
+
+    def points(a, b):
+        return f"{100 * (a - b):+.2f}"
+
+    for label, key, show in (
+        ("training time (lower is better)", "train_seconds", ratio),
+        ("batch statements/s (higher is better)", "predict_per_second", ratio),
+        ("training peak memory (lower is better)", "train_peak_mib", ratio),
+        ("batch peak memory (lower is better)", "predict_peak_mib", ratio),
+        ("held-out macro-F1 difference (points)", "held_out_macro_f1", points),
+    ):
+        cells = []
+        for size in sizes:
+            tools = results["sizes"][size]
+            ours = tools["stanceclf"][key]
+            for reference in ("scikit-learn pipeline", "fastText"):
+                cells.append(show(ours, tools[reference][key]) if reference in tools else "not run")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def plot(results: dict) -> None:

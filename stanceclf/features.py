@@ -99,7 +99,7 @@ def char_occurrences(texts, analyzer, word_columns, cache: dict, cache_limit: in
     distinct word (results are kept in ``cache``, cleared when it reaches ``cache_limit``):
     in real text most words recur, and a word's n-grams never change.
     """
-    columns, lengths = array("q"), array("q")
+    columns, lengths = array("i"), array("i")
     extend = columns.extend
     for document in texts:
         text, _ = split_document(document)
@@ -152,7 +152,7 @@ def hashed_occurrences(texts: list, analyzer: Analyzer, buckets: BucketCache, wo
             return list(map(look_up, word_char_ngrams(word, analyzer.ngram_range)))
 
         return char_occurrences(texts, analyzer, word_buckets, word_cache, 200_000)
-    occurrences, lengths = array("q"), array("q")
+    occurrences, lengths = array("i"), array("i")
     for document in texts:
         features = analyzer(document)
         occurrences.extend(map(look_up, features))

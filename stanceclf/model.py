@@ -169,15 +169,15 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             self.vectorizers_.append((name, vectorizer))
             self.block_weights_.append(weight)
             blocks.append(matrix * weight if weight != 1.0 else matrix)
-        features = sp.hstack(blocks, format="csr") if len(blocks) > 1 else blocks[0].tocsr()
-        del blocks
         if self._resolved_solver(len(texts)) == "lbfgs":
+            features = sp.hstack(blocks, format="csr") if len(blocks) > 1 else blocks[0].tocsr()
+            del blocks
             self.logistic_ = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
             self.logistic_.fit(features, labels)
-        else:
-            self.logistic_ = self._fit_sgd(features, labels)
+        else:  # the blocks stay separate: no stacked copy of a possibly huge matrix
+            self.logistic_ = self._fit_sgd(blocks, labels)
         self.classes_ = self.logistic_.classes_
-        self.n_features_ = features.shape[1]
+        self.n_features_ = self.logistic_.n_features_in_
         self.provenance_ = {}
         return self
 
@@ -196,8 +196,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             return "sgd" if n_samples >= SGD_FROM else "lbfgs"
         return self.solver
 
-    def _fit_sgd(self, features: sp.csr_matrix, labels: np.ndarray) -> LogisticRegression:
-        """Fit with :class:`SoftmaxSGD`; return a ``LogisticRegression`` holding its weights."""
+    def _fit_sgd(self, blocks: list[sp.csr_matrix], labels: np.ndarray) -> LogisticRegression:
+        """Fit with :class:`SoftmaxSGD` on the feature blocks; return a ``LogisticRegression`` holding its weights."""
         if not (isinstance(self.epochs, int | np.integer) and self.epochs >= 1):
             raise ValueError(f"epochs must be a positive integer, got {self.epochs!r}")
         classes, codes = np.unique(labels, return_inverse=True)
@@ -206,11 +206,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             weights = (len(codes) / (len(classes) * np.bincount(codes)))[codes]
         elif self.class_weight is not None:
             raise ValueError(f"class_weight must be 'balanced' or None, got {self.class_weight!r}")
-        solver = SoftmaxSGD(
-            features.shape[1], len(classes), C=self.C, n_samples=features.shape[0], seed=self.random_state
-        )
+        n_features = sum(block.shape[1] for block in blocks)
+        solver = SoftmaxSGD(n_features, len(classes), C=self.C, n_samples=len(codes), seed=self.random_state)
         for _ in range(self.epochs):
-            solver.partial_fit(features, codes, weights)
+            solver.partial_fit(blocks, codes, weights)
         coef, intercept = solver.coef.T, solver.intercept
         if len(classes) == 2:  # the same probabilities as one binary logistic regression
             coef, intercept = coef[1:] - coef[:1], intercept[1:] - intercept[:1]
@@ -218,7 +217,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         logistic.classes_ = classes
         logistic.coef_ = np.ascontiguousarray(coef)
         logistic.intercept_ = intercept
-        logistic.n_features_in_ = features.shape[1]
+        logistic.n_features_in_ = n_features
         return logistic
 
     def transform(self, X) -> sp.csr_matrix:

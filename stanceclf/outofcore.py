@@ -251,5 +251,4 @@ def _load_chunk(folder: Path, chunk: int, analyzers, idf: list[np.ndarray], subl
         counts = sp.load_npz(folder / f"chunk{chunk}_{number}.npz").tocsr()
         matrix = tfidf_rows(counts, idf[number], sublinear_tf=sublinear_tf)
         blocks.append(matrix * weight if weight != 1.0 else matrix)
-    features = sp.hstack(blocks, format="csr") if len(blocks) > 1 else blocks[0]
-    return features, np.load(folder / f"chunk{chunk}_labels.npy", allow_pickle=False)
+    return blocks, np.load(folder / f"chunk{chunk}_labels.npy", allow_pickle=False)

@@ -74,29 +74,36 @@ class SoftmaxSGD:
         return self._state[:, : self.intercept.shape[0]]
 
     def partial_fit(self, X, codes: np.ndarray, sample_weight: np.ndarray | None = None) -> SoftmaxSGD:
-        """One shuffled pass of minibatch updates over the rows of CSR matrix ``X``.
+        """One shuffled pass of minibatch updates over the rows of ``X``.
 
-        ``codes`` are class indices (``0 .. n_classes - 1``); ``sample_weight`` scales each
-        row's gradient (class weights).
+        ``X`` is a CSR matrix, or a list of CSR matrices with the same rows whose columns are
+        side by side (feature blocks, never stacked into one copy). ``codes`` are class indices
+        (``0 .. n_classes - 1``); ``sample_weight`` scales each row's gradient (class weights).
         """
-        order = self._rng.permutation(X.shape[0])
-        X = X[order]
-        codes = np.asarray(codes, dtype=np.int64)[order]
-        weights = np.ones(X.shape[0]) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)[order]
-        indptr, indices, data = X.indptr, X.indices, X.data
-        for start in range(0, X.shape[0], self.batch_size):
-            stop = min(start + self.batch_size, X.shape[0])
-            low, high = indptr[start], indptr[stop]
-            self._step(
-                indices[low:high],
-                data[low:high],
-                np.diff(indptr[start : stop + 1]),
-                codes[start:stop],
-                weights[start:stop],
-            )
+        blocks = X if isinstance(X, list) else [X]
+        offsets = np.cumsum([0] + [block.shape[1] for block in blocks])[:-1].tolist()
+        n_rows = blocks[0].shape[0]
+        order = self._rng.permutation(n_rows)
+        codes = np.asarray(codes, dtype=np.int64)
+        weights = np.ones(n_rows) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        for start in range(0, n_rows, self.batch_size):
+            rows = order[start : start + self.batch_size]
+            positions = np.arange(len(rows))
+            columns, values, row_of = [], [], []
+            for block, offset in zip(blocks, offsets):
+                part = block[rows]  # a copy of these rows only: the matrix is never duplicated
+                columns.append(part.indices + offset if offset else part.indices)
+                values.append(part.data)
+                row_of.append(np.repeat(positions, np.diff(part.indptr)))
+            if len(blocks) > 1:
+                columns, values, row_of = np.concatenate(columns), np.concatenate(values), np.concatenate(row_of)
+            else:
+                columns, values, row_of = columns[0], values[0], row_of[0]
+            self._step(columns, values, row_of, codes[rows], weights[rows])
         return self
 
-    def _step(self, columns, values, lengths, codes, weights) -> None:
+    def _step(self, columns, values, rows, codes, weights) -> None:
+        """One Adagrad update from a batch given as feature occurrences (column, value, row)."""
         batch, n_classes = len(codes), self.intercept.shape[0]
         # the batch's distinct features, without sorting: each occurrence points at the last
         # occurrence of its feature, and those last occurrences are numbered 0, 1, 2 ...
@@ -109,7 +116,6 @@ class SoftmaxSGD:
         unique_of = rank[last]  # occurrence -> index of its feature in ``features``
         state = self._state[features]  # one gather: coefficients and squared sums
         coef, squared = state[:, :n_classes], state[:, n_classes:]
-        rows = np.repeat(np.arange(batch), lengths)
         per_occurrence = coef[unique_of] * values[:, None]
         scores = np.empty((batch, n_classes))
         for k in range(n_classes):

@@ -52,24 +52,23 @@ def fit_tfidf(
         term_frequency = np.bincount(columns, weights=counts.data, minlength=len(names))
         strongest = np.argsort(-term_frequency[keep], kind="stable")[:max_features]
         keep = keep[np.sort(strongest)]
-    new_column = np.full(len(names), -1, dtype=np.int64)
-    new_column[keep] = np.arange(len(keep))
-    columns = new_column[columns]
-    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(counts.indptr))
-    values = counts.data.astype(np.float64)
-    del counts
+    new_column = np.full(len(names), -1, dtype=np.int32)
+    new_column[keep] = np.arange(len(keep), dtype=np.int32)
+    # from here on the count matrix is turned into the TF-IDF matrix in place, one array of
+    # values at a time: on a million statements the temporaries would otherwise take gigabytes
+    np.take(new_column, counts.indices, out=counts.indices)
     if len(keep) < len(names):  # pruned by min_df or max_features
-        kept = columns >= 0
-        rows, columns, values = rows[kept], columns[kept], values[kept]
+        counts = _drop_negative_columns(counts)
+    values = counts.data.astype(np.float64)
+    counts.data = values
     idf = np.log((1 + n) / (1 + document_frequency[keep].astype(np.float64))) + 1.0
     if sublinear_tf:
-        values = np.log(values) + 1.0
-    values *= idf[columns]
-    norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n))
-    values /= norms[rows]
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    matrix = sp.csr_matrix((values, columns.astype(np.int32), indptr), shape=(n, len(keep)))
+        np.log(values, out=values)
+        values += 1.0
+    values *= idf[counts.indices]
+    _normalise_rows(counts)
+    matrix = sp.csr_matrix((values, counts.indices, counts.indptr), shape=(n, len(keep)), copy=False)
+    del counts
     matrix.sort_indices()  # renumbering the columns alphabetically unsorted each row
     if len(keep) < len(names):
         kept_ids = set(keep.tolist())
@@ -77,11 +76,31 @@ def fit_tfidf(
     return matrix, names, idf
 
 
+def _drop_negative_columns(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """``matrix`` without its entries whose column is negative (features pruned away)."""
+    kept = matrix.indices >= 0
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))[kept]
+    indptr = np.zeros(matrix.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=matrix.shape[0]), out=indptr[1:])
+    return sp.csr_matrix((matrix.data[kept], matrix.indices[kept], indptr), shape=matrix.shape)
+
+
+def _normalise_rows(matrix: sp.csr_matrix) -> None:
+    """Divide each row of ``matrix`` by its l2 norm, in place (empty rows stay empty)."""
+    values, indptr = matrix.data, matrix.indptr
+    lengths = np.diff(indptr)
+    filled = lengths > 0
+    squares = np.zeros(matrix.shape[0])
+    if values.size:
+        squares[filled] = np.add.reduceat(values * values, indptr[:-1][filled])
+    values /= np.repeat(np.sqrt(squares), lengths)
+
+
 def _count_matrix(occurrences, lengths, n_rows: int, width: int) -> sp.csr_matrix:
     """Feature occurrences to a CSR matrix of counts (float32; each row's columns sorted)."""
     indptr = np.zeros(n_rows + 1, dtype=np.int64)
     np.cumsum(np.asarray(lengths, dtype=np.int64), out=indptr[1:])
-    columns = np.asarray(occurrences, dtype=np.int64).astype(np.int32)
+    columns = np.frombuffer(occurrences, dtype=np.int32) if len(occurrences) else np.zeros(0, dtype=np.int32)
     counts = sp.csr_matrix((np.ones(len(columns), dtype=np.float32), columns, indptr), shape=(n_rows, width))
     counts.sum_duplicates()  # C++: sorts each row's columns and adds up repeats
     return counts
@@ -136,8 +155,8 @@ def _feature_ids_in_parallel(texts: list, analyzer: Analyzer) -> tuple[dict[str,
     numbering = defaultdict()
     numbering.default_factory = numbering.__len__
     numbering.update(ids)
-    mapping = np.fromiter(map(numbering.__getitem__, child_names), dtype=np.int64, count=len(child_names))
-    occurrences.frombytes(mapping[np.frombuffer(child_occurrences, dtype=np.int64)].tobytes())
+    mapping = np.fromiter(map(numbering.__getitem__, child_names), dtype=np.int32, count=len(child_names))
+    occurrences.frombytes(mapping[np.frombuffer(child_occurrences, dtype=np.int32)].tobytes())
     lengths.frombytes(child_lengths)
     numbering.default_factory = None  # a plain mapping from here on
     return numbering, occurrences, lengths
@@ -155,7 +174,7 @@ def _feature_ids(texts: list, analyzer: Analyzer, ids: dict) -> tuple[array, arr
 
         found = char_occurrences(texts, analyzer, word_ids, {})
     else:
-        occurrences, lengths = array("q"), array("q")
+        occurrences, lengths = array("i"), array("i")
         for document in texts:
             features = analyzer(document)
             occurrences.extend(map(number, features))
@@ -170,10 +189,8 @@ def hashed_counts(texts: list, analyzer: Analyzer, buckets: BucketCache, word_ca
     occurrences, lengths = hashed_occurrences(texts, analyzer, buckets, word_cache)
     indptr = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(np.asarray(lengths, dtype=np.int64), out=indptr[1:])
-    columns = np.asarray(occurrences, dtype=np.int64)
-    counts = sp.csr_matrix(
-        (np.ones(len(columns)), columns.astype(np.int32), indptr), shape=(len(texts), buckets.n_buckets)
-    )
+    columns = np.frombuffer(occurrences, dtype=np.int32) if len(occurrences) else np.zeros(0, dtype=np.int32)
+    counts = sp.csr_matrix((np.ones(len(columns)), columns, indptr), shape=(len(texts), buckets.n_buckets))
     counts.sum_duplicates()  # also sorts each row's columns
     return counts
 
