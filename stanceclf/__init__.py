@@ -22,6 +22,7 @@ __all__ = [
     "load_dataset",
     "load_predictor",
     "train",
+    "train_out_of_core",
 ]
 
 _WHERE = {
@@ -38,6 +39,7 @@ _WHERE = {
     "cross_validate": "stanceclf.training",
     "evaluate": "stanceclf.training",
     "train": "stanceclf.training",
+    "train_out_of_core": "stanceclf.outofcore",
 }
 
 
