@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
+from json.encoder import encode_basestring
 
 import numpy as np
 
@@ -245,15 +246,16 @@ class _JsonlFormatter(_Formatter):
             return
         labels = [json.dumps(c, ensure_ascii=False) for c in self.classes]
         keys = [f'"label": {label}, "proba": {{' for label in labels]
-        names = [f"{label}: " for label in labels]
+        # "%r" of a float is its repr, the shortest string that reads back as the same float
+        probabilities_of = ", ".join(label.replace("%", "%%") + ": %r" for label in labels) + "}}"
         best = np.argmax(probabilities, axis=1).tolist()
+        quote = encode_basestring  # what json.dumps(text, ensure_ascii=False) does, without its overhead
         for document, row, choice in zip(texts, probabilities.tolist(), best):
             text, target = split_document(document)
-            head = '{"text": ' + json.dumps(text, ensure_ascii=False)
+            head = '{"text": ' + quote(text)
             if not isinstance(document, str):
-                head += ', "target": ' + json.dumps(target, ensure_ascii=False)
-            proba = ", ".join(name + float.__repr__(p) for name, p in zip(names, row))
-            yield f"{head}, {keys[choice]}{proba}}}}}"
+                head += ', "target": ' + quote(target)
+            yield f"{head}, {keys[choice]}" + probabilities_of % tuple(row)
 
 
 class _JsonFormatter(_Formatter):

@@ -38,7 +38,8 @@ def word_tokens(text: str, *, lowercase: bool = True, negation: bool = False) ->
     """
     if lowercase:
         text = text.lower()
-    text = text.translate(_APOSTROPHES)
+    if not text.isascii():  # typographic apostrophes become "'"; ASCII text has none
+        text = text.translate(_APOSTROPHES)
     words = _WORD.findall(text)
     if not negation or ("n't" not in text and NEGATION_CUES.isdisjoint(words)):
         return words  # nothing to mark: most statements, and the fast path
@@ -59,7 +60,8 @@ def ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:
     low, high = ngram_range
     grams = list(tokens) if low == 1 else []
     for n in range(max(low, 2), high + 1):
-        grams.extend(map(" ".join, zip(*(tokens[i:] for i in range(n)))))
+        shifted = (tokens, tokens[1:]) if n == 2 else (tokens[i:] for i in range(n))
+        grams.extend(map(" ".join, zip(*shifted)))
     return grams
 
 
@@ -67,7 +69,7 @@ def char_words(text: str, *, lowercase: bool = True) -> list[str]:
     """The whitespace-separated words character n-grams are cut from."""
     if lowercase:
         text = text.lower()
-    return text.translate(_APOSTROPHES).split()
+    return (text if text.isascii() else text.translate(_APOSTROPHES)).split()
 
 
 def word_char_ngrams(word: str, ngram_range: tuple[int, int]) -> list[str]:

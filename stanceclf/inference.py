@@ -8,8 +8,10 @@ Tests hold its probabilities equal to :class:`stanceclf.StanceClassifier`'s to 1
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -143,6 +145,9 @@ class Predictor:
                 continue
             occurrence_rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
             occurrence_cols = np.asarray(columns, dtype=np.int64)
+            known = occurrence_cols >= 0
+            if not known.all():
+                occurrence_rows, occurrence_cols = occurrence_rows[known], occurrence_cols[known]
             width = block.width
             keys, counts = np.unique(occurrence_rows * width + occurrence_cols, return_counts=True)
             block_rows, block_cols = np.divmod(keys, width)
@@ -172,15 +177,16 @@ class Predictor:
 
 
 def _columns(texts, analyzer: Analyzer, vocabulary) -> tuple[list, list]:
-    """Columns of every in-vocabulary feature occurrence, and how many each text has."""
-    columns, lengths = [], []
+    """Columns of every feature occurrence, and how many each text has (-1: not in the vocabulary)."""
     if isinstance(vocabulary, dict):
-        get = vocabulary.get
+        columns, lengths = array("i"), array("i")
+        look_up = vocabulary.get
         for document in texts:
-            found = [column for column in map(get, analyzer(document)) if column is not None]
-            columns.extend(found)
-            lengths.append(len(found))
+            features = analyzer(document)
+            columns.extend(map(look_up, features, repeat(-1, len(features))))  # all in C
+            lengths.append(len(features))
         return columns, lengths
+    columns, lengths = [], []
     for document in texts:
         found = [vocabulary[f] for f in analyzer(document) if f in vocabulary]
         columns.extend(found)

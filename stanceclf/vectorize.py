@@ -164,7 +164,7 @@ def _feature_ids_in_parallel(texts: list, analyzer: Analyzer) -> tuple[dict[str,
 
 def _feature_ids(texts: list, analyzer: Analyzer, ids: dict) -> tuple[array, array]:
     """Every feature occurrence as an id (new features get the next id), and counts per text."""
-    numbering = defaultdict()
+    numbering = defaultdict(None, ids)  # continues the numbering ``ids`` already holds
     numbering.default_factory = numbering.__len__  # a new feature gets the next id, all in C
     number = numbering.__getitem__
     if analyzer.kind == "char" and not analyzer.conjoin:

@@ -107,3 +107,18 @@ def test_partial_fit_over_chunks_keeps_learning():
         accuracies.append(np.mean((X @ solver.coef + solver.intercept).argmax(axis=1) == codes))
     assert accuracies[-1] > accuracies[0]
     assert accuracies[-1] > 0.9
+
+
+def test_feature_blocks_side_by_side_train_exactly_as_their_stacked_matrix():
+    import scipy.sparse as sp
+
+    clf = StanceClassifier(solver="lbfgs").fit(TEXTS, LABELS)
+    blocks = [vec.transform(TEXTS) for _, vec in clf.vectorizers_]
+    classes, codes = np.unique(LABELS, return_inverse=True)
+    side_by_side = SoftmaxSGD(sum(b.shape[1] for b in blocks), 3, C=1.0, n_samples=len(codes), seed=5)
+    stacked = SoftmaxSGD(sum(b.shape[1] for b in blocks), 3, C=1.0, n_samples=len(codes), seed=5)
+    for _ in range(3):
+        side_by_side.partial_fit(blocks, codes)
+        stacked.partial_fit(sp.hstack(blocks, format="csr"), codes)
+    assert np.array_equal(side_by_side.coef, stacked.coef)
+    assert np.array_equal(side_by_side.intercept, stacked.intercept)
