@@ -482,7 +482,6 @@ def train(
       stanceclf train posts.csv --out-of-core --word-ngrams 1-2 --char-ngrams none -o big.stance
     """
     from stanceclf.data import load_dataset
-    from stanceclf.training import train as train_model
 
     if output_path.exists() and not force:
         raise UserError(f"{output_path}: already exists (use --force to replace it)")
@@ -491,10 +490,16 @@ def train(
             data, output_path, text_column, label_column, target_column, split, cv, chunk_size, force, model_options
         )
         return
-    dataset = load_dataset(
-        data, text_column=text_column, label_column=label_column, target_column=target_column, split=split
+    params = _params(**model_options)
+    dataset = _load_while_importing(
+        lambda: load_dataset(
+            data, text_column=text_column, label_column=label_column, target_column=target_column, split=split
+        ),
+        "stanceclf.training",
     )
-    summary = train_model(dataset, _params(**model_options), cv=cv, n_jobs=jobs)
+    from stanceclf.training import train as train_model
+
+    summary = train_model(dataset, params, cv=cv, n_jobs=jobs)
     summary.model.save(output_path, force=force)
     click.echo(f"trained on {len(dataset):,} statements from {data}")
     for label, count in summary.label_counts.items():
@@ -506,6 +511,50 @@ def train(
         spread = (max(folds) - min(folds)) / 2
         click.echo(f"{cv}-fold CV      macro-F1 {summary.cv_report['macro_f1']:.4f} (folds +/- {spread:.4f})")
     click.echo(f"saved to {output_path}")
+
+
+def _load_while_importing(load, module: str):
+    """Return ``load()``, computed in a forked process while this one imports ``module``.
+
+    Importing the training code (scikit-learn, scipy) takes about half a second, and so does
+    reading a large file; side by side on two cores they cost the longer of the two. Where
+    there is no fork, or the child fails in any way but a data error, the data is loaded here.
+    """
+    import importlib
+    import multiprocessing
+    import os
+
+    if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
+        importlib.import_module(module)
+        return load()
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+
+    def child():
+        try:
+            sender.send(("loaded", load()))
+        except StanceError as error:
+            sender.send(("refused", error))
+        except BaseException:  # noqa: BLE001 - the parent loads the data itself and reports any error
+            sender.send(("failed", None))
+        finally:
+            os._exit(0)
+
+    process = multiprocessing.get_context("fork").Process(target=child, daemon=True)
+    process.start()
+    sender.close()
+    try:
+        importlib.import_module(module)
+        outcome, value = receiver.recv()
+    except EOFError:
+        outcome, value = "failed", None
+    finally:
+        receiver.close()
+        process.join()
+    if outcome == "loaded":
+        return value
+    if outcome == "refused":
+        raise value
+    return load()
 
 
 def _train_out_of_core(
