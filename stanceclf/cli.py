@@ -521,38 +521,18 @@ def _load_while_importing(load, module: str):
     there is no fork, or the child fails in any way but a data error, the data is loaded here.
     """
     import importlib
-    import multiprocessing
-    import os
 
-    if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
+    from stanceclf.forked import ForkedWork, can_fork
+
+    if not can_fork():
         importlib.import_module(module)
         return load()
-    receiver, sender = multiprocessing.Pipe(duplex=False)
-
-    def child():
-        try:
-            sender.send(("loaded", load()))
-        except StanceError as error:
-            sender.send(("refused", error))
-        except BaseException:  # noqa: BLE001 - the parent loads the data itself and reports any error
-            sender.send(("failed", None))
-        finally:
-            os._exit(0)
-
-    process = multiprocessing.get_context("fork").Process(target=child, daemon=True)
-    process.start()
-    sender.close()
-    try:
+    with ForkedWork(load) as job:
         importlib.import_module(module)
-        outcome, value = receiver.recv()
-    except EOFError:
-        outcome, value = "failed", None
-    finally:
-        receiver.close()
-        process.join()
-    if outcome == "loaded":
+        done, value = job.result()
+    if done:
         return value
-    if outcome == "refused":
+    if isinstance(value, StanceError):
         raise value
     return load()
 

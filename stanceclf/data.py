@@ -161,12 +161,7 @@ def load_dataset(
     first_line_of: dict[tuple[str, str], tuple[int, str]] = {}
     has_target = target_column is not None
     for line, row in iter_records(path, required, optional=optional, fmt=fmt, digest=digest):
-        text, label = row[text_column], row[label_column].strip()
-        check_text_length(path, line, text)
-        if not text.strip():
-            raise DataError(located(path, line, f"empty text (every row needs a statement in column {text_column!r})"))
-        if not label:
-            raise DataError(located(path, line, f"missing label (every row needs a label in column {label_column!r})"))
+        text, label = labelled_row(path, line, row, text_column, label_column)
         target_name = target_column or "target"
         target = row.get(target_name, "").strip()
         # the same words may lean differently towards different targets, never within one
@@ -237,6 +232,17 @@ def iter_texts(
         return
     for line, row in iter_records(path, [text_column, target_column], fmt=fmt):
         yield line, (check_text_length(path, line, row[text_column]), row[target_column].strip())
+
+
+def labelled_row(path, line: int, row: dict, text_column: str, label_column: str) -> tuple[str, str]:
+    """The text and (stripped) label of one row, or a :class:`DataError` naming file and line."""
+    text, label = row[text_column], row[label_column].strip()
+    check_text_length(path, line, text)
+    if not text.strip():
+        raise DataError(located(path, line, f"empty text (every row needs a statement in column {text_column!r})"))
+    if not label:
+        raise DataError(located(path, line, f"missing label (every row needs a label in column {label_column!r})"))
+    return text, label
 
 
 def check_text_length(path, line: int | None, text: str) -> str:

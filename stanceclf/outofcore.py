@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from stanceclf.data import check_text_length, detect_format, iter_records
+from stanceclf.data import detect_format, iter_records, labelled_row
 from stanceclf.errors import DataError, located
 from stanceclf.features import BucketCache
 from stanceclf.model import StanceClassifier
@@ -183,12 +183,7 @@ def _scan(path, folder: Path, analyzers, n_buckets: int, uses_targets: bool, *, 
 
     optional = [] if target_column else ["target"]
     for line, row in iter_records(path, required, optional=optional, fmt=fmt, digest=digest):
-        text, label = row[text_column], row[label_column].strip()
-        check_text_length(path, line, text)
-        if not text.strip():
-            raise DataError(located(path, line, f"empty text (every row needs a statement in column {text_column!r})"))
-        if not label:
-            raise DataError(located(path, line, f"missing label (every row needs a label in column {label_column!r})"))
+        text, label = labelled_row(path, line, row, text_column, label_column)
         target = row.get(target_column or "target", "").strip()
         code = label_index.setdefault(label, len(label_index))
         key = hashlib.blake2b(f"{target}\0{text}".encode("utf-8", "surrogatepass"), digest_size=8).digest()

@@ -8,8 +8,6 @@ and l2 normalisation are numpy operations. Tests hold the result equal to scikit
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from array import array
 from collections import defaultdict
 
@@ -17,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from stanceclf.features import Analyzer, BucketCache, char_occurrences, hashed_occurrences, word_char_ngrams
+from stanceclf.forked import ForkedWork, can_fork
 
 
 def fit_tfidf(
@@ -117,36 +116,22 @@ def _feature_ids_in_parallel(texts: list, analyzer: Analyzer) -> tuple[dict[str,
     this process's. The result is the same as numbering all texts here (the features are sorted
     afterwards, so first-appearance ids never reach the model).
     """
-    if len(texts) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if len(texts) < PARALLEL_FROM or not can_fork():
         ids: dict[str, int] = {}
         occurrences, lengths = _feature_ids(texts, analyzer, ids)
         return ids, occurrences, lengths
     half = len(texts) // 2
-    receiver, sender = multiprocessing.Pipe(duplex=False)
 
     def number_second_half():
-        try:
-            child_ids: dict[str, int] = {}
-            found = _feature_ids(texts[half:], analyzer, child_ids)
-            sender.send((list(child_ids), found[0].tobytes(), found[1].tobytes()))
-        except BaseException as error:  # noqa: BLE001 - reported to the parent, which redoes the work
-            sender.send(repr(error))
-        finally:
-            os._exit(0)
+        child_ids: dict[str, int] = {}
+        occurrences, lengths = _feature_ids(texts[half:], analyzer, child_ids)
+        return list(child_ids), occurrences.tobytes(), lengths.tobytes()
 
-    child = multiprocessing.get_context("fork").Process(target=number_second_half, daemon=True)
-    child.start()
-    sender.close()
-    try:
+    with ForkedWork(number_second_half) as job:
         ids = {}
         occurrences, lengths = _feature_ids(texts[:half], analyzer, ids)
-        message = receiver.recv()
-    except EOFError:
-        message = "the child process died"
-    finally:
-        receiver.close()
-        child.join()
-    if isinstance(message, str):  # the child failed: number the second half here
+        done, message = job.result()
+    if not done:  # the child failed: number the second half here
         more, more_lengths = _feature_ids(texts[half:], analyzer, ids)
         occurrences.extend(more)
         lengths.extend(more_lengths)
