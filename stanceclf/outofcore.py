@@ -157,6 +157,8 @@ class _Scan:
 def _scan(path, folder: Path, analyzers, n_buckets: int, uses_targets: bool, *, columns, split, chunk_size, fmt):
     """Read and check every row once; spill each chunk's hashed counts; add up document frequencies."""
     text_column, label_column, target_column = columns
+    if Path(path).is_dir():
+        raise DataError(located(path, None, "is a folder; out-of-core training reads one .csv, .tsv or .jsonl file"))
     fmt = detect_format(path, fmt)
     if fmt == "txt":
         raise DataError(located(path, None, "a .txt file has no labels; labelled data must be .csv, .tsv or .jsonl"))

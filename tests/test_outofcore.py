@@ -106,6 +106,11 @@ def test_out_of_core_refuses_what_load_dataset_refuses(tmp_path, rows, message):
         train_out_of_core(bad, {"n_buckets": 64})
 
 
+def test_out_of_core_refuses_a_folder_with_a_clear_message(tmp_path):
+    with pytest.raises(DataError, match="is a folder; out-of-core training reads one"):
+        train_out_of_core(tmp_path, {"n_buckets": 64})
+
+
 def test_two_label_out_of_core_model_is_one_binary_logistic_regression(tmp_path):
     rows = [(text, label) for text, label, _ in STATEMENTS if label != "conditional"]
     data = write_csv(tmp_path / "two.csv", rows, header=("text", "label"))
