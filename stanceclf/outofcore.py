@@ -2,8 +2,10 @@
 
 The labelled file is read once, in chunks: every row is checked as :func:`stanceclf.data.load_dataset`
 checks it, and each chunk's hashed feature counts go to a temporary folder (a few bytes per
-feature occurrence, on disk rather than in memory) while the document frequencies add up. The
-idf then known, each epoch streams the chunks back, in a shuffled order, through
+feature occurrence, on disk rather than in memory) while the document frequencies add up. Each chunk
+is spilled as 16 pieces of randomly chosen rows. The idf then known, each epoch streams the
+pieces back in a shuffled order, 16 at a time (about one chunk, drawn from all over the file,
+so that a file sorted by label still mixes labels in every step), through
 :class:`stanceclf.sgd.SoftmaxSGD`. Memory holds one chunk and the weights (``n_buckets`` x labels),
 plus 24 bytes a row for the check that no text carries two labels (a 64-bit digest of each
 text, its label and its line): about 2.4 GB for a hundred million rows. The model is an
@@ -32,6 +34,7 @@ from stanceclf.vectorize import document_frequency, hashed_counts, hashed_idf, t
 
 DEFAULT_BUCKETS = 1 << 20
 DEFAULT_CHUNK = 50_000
+PIECES = 16  # each chunk is spilled as this many pieces; a training step reads this many pieces
 
 
 @dataclass
@@ -94,6 +97,7 @@ def train_out_of_core(
             split=split,
             chunk_size=chunk_size,
             fmt=fmt,
+            seed=template.random_state,
         )
         classes = np.array(sorted(scan.label_counts))
         idf = [hashed_idf(frequency, scan.rows) for frequency in scan.frequencies]
@@ -112,8 +116,12 @@ def train_out_of_core(
         )
         rng = np.random.default_rng(template.random_state)
         for _ in range(template.epochs):
-            for chunk in rng.permutation(scan.chunks):
-                features, codes = _load_chunk(Path(folder), int(chunk), analyzers, idf, template.sublinear_tf)
+            # a training step's rows come from PIECES pieces of (mostly) different chunks, so a
+            # file sorted by label still gives every step a mix of labels
+            order = rng.permutation(len(scan.pieces))
+            for first in range(0, len(order), PIECES):
+                group = [scan.pieces[i] for i in order[first : first + PIECES]]
+                features, codes = _load_pieces(Path(folder), group, analyzers, idf, template.sublinear_tf)
                 solver.partial_fit(features, codes, None if weights is None else weights[codes])
     coef, intercept = solver.coef.T, solver.intercept
     if len(classes) == 2:  # one binary logistic regression, as lbfgs gives for two labels
@@ -151,12 +159,13 @@ def train_out_of_core(
 class _Scan:
     rows: int
     chunks: int
+    pieces: list[str]  # file stems of the spilled pieces
     label_counts: dict[str, int]
     frequencies: list[np.ndarray]
     sha256: str
 
 
-def _scan(path, folder: Path, analyzers, n_buckets: int, uses_targets: bool, *, columns, split, chunk_size, fmt):
+def _scan(path, folder: Path, analyzers, n_buckets: int, uses_targets: bool, *, columns, split, chunk_size, fmt, seed):
     """Read and check every row once; spill each chunk's hashed counts; add up document frequencies."""
     text_column, label_column, target_column = columns
     if Path(path).is_dir():
@@ -174,13 +183,23 @@ def _scan(path, folder: Path, analyzers, n_buckets: int, uses_targets: bool, *, 
     keys, key_labels, key_lines = array("q"), array("q"), array("q")
     texts, codes, chunks, rows = [], [], 0, 0
 
+    pieces: list[str] = []
+    shuffle = np.random.default_rng(seed)
+
     def spill():
+        """Count a chunk's features and write it as PIECES pieces of randomly chosen rows."""
         nonlocal texts, codes, chunks, rows
+        parts = [np.sort(part) for part in np.array_split(shuffle.permutation(len(texts)), PIECES) if len(part)]
+        stems = [f"chunk{chunks}_piece{p}" for p in range(len(parts))]
         for number, ((_, analyzer, _), (buckets, words)) in enumerate(zip(analyzers, caches)):
-            counts = hashed_counts(texts, analyzer, buckets, words)
+            counts = hashed_counts(texts, analyzer, buckets, words).astype(np.float32)
             frequencies[number] += document_frequency(counts)
-            sp.save_npz(folder / f"chunk{chunks}_{number}.npz", counts.astype(np.float32), compressed=False)
-        np.save(folder / f"chunk{chunks}_labels.npy", np.array(codes, dtype=np.int64), allow_pickle=False)
+            for stem, part in zip(stems, parts):
+                sp.save_npz(folder / f"{stem}_{number}.npz", counts[part], compressed=False)
+        chunk_codes = np.array(codes, dtype=np.int64)
+        for stem, part in zip(stems, parts):
+            np.save(folder / f"{stem}_labels.npy", chunk_codes[part], allow_pickle=False)
+        pieces.extend(stems)
         rows += len(texts)
         chunks += 1
         texts, codes = [], []
@@ -208,8 +227,8 @@ def _scan(path, folder: Path, analyzers, n_buckets: int, uses_targets: bool, *, 
         raise DataError(located(path, None, f"no statements{where} (the file has no data rows)"))
     names = list(label_index)  # in order of first appearance, as the stored codes are
     totals = np.zeros(len(names), dtype=np.int64)
-    for chunk in range(chunks):
-        totals += np.bincount(np.load(folder / f"chunk{chunk}_labels.npy", allow_pickle=False), minlength=len(names))
+    for stem in pieces:
+        totals += np.bincount(np.load(folder / f"{stem}_labels.npy", allow_pickle=False), minlength=len(names))
     present = sorted(names[k] for k in np.flatnonzero(totals).tolist())
     if len(present) < 2:
         raise DataError(located(path, None, f"only one label ({present[0]!r}); training needs at least 2 labels"))
@@ -217,11 +236,11 @@ def _scan(path, folder: Path, analyzers, n_buckets: int, uses_targets: bool, *, 
     renumber = np.full(len(names), -1, dtype=np.int64)
     for index, label in enumerate(present):
         renumber[label_index[label]] = index
-    for chunk in range(chunks):
-        stored = folder / f"chunk{chunk}_labels.npy"
+    for stem in pieces:
+        stored = folder / f"{stem}_labels.npy"
         np.save(stored, renumber[np.load(stored, allow_pickle=False)], allow_pickle=False)
     label_counts = {label: int(totals[label_index[label]]) for label in present}
-    return _Scan(rows, chunks, label_counts, frequencies, digest.hexdigest())
+    return _Scan(rows, chunks, pieces, label_counts, frequencies, digest.hexdigest())
 
 
 def _check_conflicting_labels(path, keys: array, labels: array, lines: array, names: list[str]) -> None:
@@ -243,11 +262,12 @@ def _check_conflicting_labels(path, keys: array, labels: array, lines: array, na
     )
 
 
-def _load_chunk(folder: Path, chunk: int, analyzers, idf: list[np.ndarray], sublinear_tf: bool):
-    """A spilled chunk as its TF-IDF matrix (all blocks side by side) and label codes."""
+def _load_pieces(folder: Path, stems: list[str], analyzers, idf: list[np.ndarray], sublinear_tf: bool):
+    """Spilled pieces as one TF-IDF matrix per feature block (rows stacked) and their label codes."""
     blocks = []
     for number, (_, _, weight) in enumerate(analyzers):
-        counts = sp.load_npz(folder / f"chunk{chunk}_{number}.npz").tocsr()
+        counts = sp.vstack([sp.load_npz(folder / f"{stem}_{number}.npz") for stem in stems], format="csr")
         matrix = tfidf_rows(counts, idf[number], sublinear_tf=sublinear_tf)
         blocks.append(matrix * weight if weight != 1.0 else matrix)
-    return blocks, np.load(folder / f"chunk{chunk}_labels.npy", allow_pickle=False)
+    codes = np.concatenate([np.load(folder / f"{stem}_labels.npy", allow_pickle=False) for stem in stems])
+    return blocks, codes

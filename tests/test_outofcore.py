@@ -54,13 +54,16 @@ def test_explaining_a_hashed_model_names_the_statements_own_features():
     assert "word:reject" in " ".join(named)
 
 
-def test_out_of_core_in_one_chunk_equals_in_memory_hashed_sgd_exactly(tmp_path):
-    data = write_csv(tmp_path / "labels.csv", STATEMENTS)
-    params = {"n_buckets": 1024, "epochs": 3, "random_state": 7}
-    streamed = train_out_of_core(data, params, chunk_size=1000).model
-    in_memory = StanceClassifier(**params, solver="sgd").fit(TEXTS, LABELS)
-    assert np.array_equal(streamed.logistic_.coef_, in_memory.logistic_.coef_)
-    assert np.array_equal(streamed.logistic_.intercept_, in_memory.logistic_.intercept_)
+def test_out_of_core_learns_the_same_idf_and_nearly_the_same_weights_as_in_memory_sgd(tmp_path):
+    data = write_csv(tmp_path / "labels.csv", STATEMENTS * 3)
+    params = {"n_buckets": 1024, "epochs": 5, "random_state": 7}
+    streamed = train_out_of_core(data, params, chunk_size=20).model
+    in_memory = StanceClassifier(**params, solver="sgd").fit(TEXTS * 3, LABELS * 3)
+    for (_, ours), (_, reference) in zip(streamed.vectorizers_, in_memory.vectorizers_):
+        assert np.array_equal(ours.idf_, reference.idf_)
+    # the same data in another order: different steps, the same model within SGD's noise
+    assert np.mean(streamed.predict(TEXTS) == in_memory.predict(TEXTS)) >= 0.95
+    assert np.abs(streamed.predict_proba(TEXTS) - in_memory.predict_proba(TEXTS)).max() < 0.05
 
 
 def test_out_of_core_learns_over_many_chunks_and_records_its_provenance(tmp_path):
@@ -74,11 +77,28 @@ def test_out_of_core_learns_over_many_chunks_and_records_its_provenance(tmp_path
     data = write_csv(tmp_path / "many.csv", rows)
     summary = train_out_of_core(data, {"n_buckets": 2048, "char_ngram_range": None, "epochs": 3}, chunk_size=100)
     assert summary.chunks == 9
+    assert 0 < summary.seconds < 120
     assert summary.label_counts == {"conditional": 300, "oppose": 300, "support": 300}
     accuracy = np.mean(summary.model.predict([r[0] for r in rows]) == np.array([r[1] for r in rows]))
     assert accuracy > 0.95
     recorded = summary.model.provenance_["training_data"]
     assert recorded["rows"] == 900 and len(recorded["sha256"]) == 64
+
+
+def test_a_file_sorted_by_label_trains_as_well_as_a_shuffled_one(tmp_path):
+    rng = np.random.default_rng(1)
+    cues = {"conditional": "provided", "oppose": "reject", "support": "welcome"}
+    rows = []
+    for label, cue in cues.items():  # all of one label, then the next: each chunk holds one label
+        for i in range(300):
+            words = [f"w{k}" for k in rng.integers(0, 200, size=8)] + [cue, f"{label}{i}"]
+            rows.append((" ".join(rng.permutation(words)), label))
+    data = write_csv(tmp_path / "sorted.csv", rows, header=("text", "label"))
+    model = train_out_of_core(data, {"n_buckets": 2048, "char_ngram_range": None}, chunk_size=100).model
+    predicted = model.predict([f"w1 w2 {cue} w3" for cue in cues.values()])
+    assert predicted.tolist() == list(cues)
+    accuracy = np.mean(model.predict([r[0] for r in rows]) == np.array([r[1] for r in rows]))
+    assert accuracy > 0.95
 
 
 def test_out_of_core_trains_on_one_split_only(tmp_path):
