@@ -142,22 +142,23 @@ class BucketCache(dict):
         return bucket
 
 
-def hashed_occurrences(texts: list, analyzer: Analyzer, buckets: BucketCache, word_cache: dict):
-    """Bucket of every feature occurrence in ``texts``, and how many each text has.
+def feature_occurrences(texts, analyzer: Analyzer, column_of, word_cache: dict, cache_limit: int | None = None):
+    """``column_of(feature)`` for every feature occurrence in ``texts``, and how many each text has.
 
-    ``word_cache`` keeps each distinct word's character n-gram buckets (char blocks).
+    ``column_of`` is called from C (``map``), so it should be a bound method such as a dict's
+    ``__getitem__``. For character blocks each distinct word's columns are kept in
+    ``word_cache`` (see :func:`char_occurrences`).
     """
-    look_up = buckets.__getitem__
     if analyzer.kind == "char" and not analyzer.conjoin:
 
-        def word_buckets(word: str) -> list[int]:
-            return list(map(look_up, word_char_ngrams(word, analyzer.ngram_range)))
+        def word_columns(word: str) -> list[int]:
+            return list(map(column_of, word_char_ngrams(word, analyzer.ngram_range)))
 
-        return char_occurrences(texts, analyzer, word_buckets, word_cache, 200_000)
+        return char_occurrences(texts, analyzer, word_columns, word_cache, cache_limit)
     occurrences, lengths = array("i"), array("i")
     for document in texts:
         features = analyzer(document)
-        occurrences.extend(map(look_up, features))
+        occurrences.extend(map(column_of, features))
         lengths.append(len(features))
     return occurrences, lengths
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from stanceclf.features import Analyzer, BucketCache, char_occurrences, hashed_occurrences, word_char_ngrams
+from stanceclf.features import Analyzer, BucketCache, char_occurrences, feature_occurrences, word_char_ngrams
 from stanceclf.persist import ModelData, load_model_data
 
 
@@ -95,13 +95,16 @@ class Predictor:
 
     def _feature_names(self, cols: np.ndarray, text) -> list[str]:
         names = []
+        in_bucket = {}  # hashed block -> {bucket: the text's features hashed to it}
         for col in cols.tolist():
             block = max(b for b, start in enumerate(self._offsets) if start <= col)
             spec = self.model.blocks[block]
             if spec.n_buckets is not None:  # a hashed column: name it by the text's features that fell in it
-                bucket = col - self._offsets[block]
-                hits = sorted({f for f in self._analyzers[block](text) if self._buckets[block][f] == bucket})
-                feature = " | ".join(hits)
+                if block not in in_bucket:
+                    in_bucket[block] = {}
+                    for feature in sorted(set(self._analyzers[block](text))):
+                        in_bucket[block].setdefault(self._buckets[block][feature], []).append(feature)
+                feature = " | ".join(in_bucket[block][col - self._offsets[block]])
             else:
                 feature = spec.features[col - self._offsets[block]]
             # character n-grams carry meaningful spaces at word edges: show them quoted
@@ -136,7 +139,10 @@ class Predictor:
             zip(self._analyzers, lookups, self._offsets, self.model.blocks)
         ):
             if block.n_buckets is not None:
-                columns, lengths = hashed_occurrences(texts, analyzer, self._buckets[index], self._hashed_words[index])
+                buckets = self._buckets[index]
+                columns, lengths = feature_occurrences(
+                    texts, analyzer, buckets.__getitem__, self._hashed_words[index], _WORD_CACHE_LIMIT
+                )
             elif isinstance(vocabulary, dict) and analyzer.kind == "char" and not analyzer.conjoin:
                 columns, lengths = self._cached_char_columns(texts, analyzer, vocabulary, self._word_cache[index])
             else:

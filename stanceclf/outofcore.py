@@ -30,7 +30,7 @@ from stanceclf.features import BucketCache
 from stanceclf.model import StanceClassifier
 from stanceclf.persist import FeatureBlock, ModelData
 from stanceclf.sgd import SoftmaxSGD
-from stanceclf.vectorize import document_frequency, hashed_counts, hashed_idf, tfidf_rows
+from stanceclf.vectorize import document_frequency, hashed_counts, smoothed_idf, tfidf_rows
 
 DEFAULT_BUCKETS = 1 << 20
 DEFAULT_CHUNK = 50_000
@@ -100,7 +100,7 @@ def train_out_of_core(
             seed=template.random_state,
         )
         classes = np.array(sorted(scan.label_counts))
-        idf = [hashed_idf(frequency, scan.rows) for frequency in scan.frequencies]
+        idf = [smoothed_idf(frequency, scan.rows) for frequency in scan.frequencies]
         weights = None
         if template.class_weight == "balanced":
             counts = np.array([scan.label_counts[label] for label in classes], dtype=np.float64)
@@ -192,7 +192,7 @@ def _scan(path, folder: Path, analyzers, n_buckets: int, uses_targets: bool, *, 
         parts = [np.sort(part) for part in np.array_split(shuffle.permutation(len(texts)), PIECES) if len(part)]
         stems = [f"chunk{chunks}_piece{p}" for p in range(len(parts))]
         for number, ((_, analyzer, _), (buckets, words)) in enumerate(zip(analyzers, caches)):
-            counts = hashed_counts(texts, analyzer, buckets, words).astype(np.float32)
+            counts = hashed_counts(texts, analyzer, buckets, words)  # float32 counts
             frequencies[number] += document_frequency(counts)
             for stem, part in zip(stems, parts):
                 sp.save_npz(folder / f"{stem}_{number}.npz", counts[part], compressed=False)

@@ -14,7 +14,7 @@ from collections import defaultdict
 import numpy as np
 import scipy.sparse as sp
 
-from stanceclf.features import Analyzer, BucketCache, char_occurrences, hashed_occurrences, word_char_ngrams
+from stanceclf.features import Analyzer, BucketCache, feature_occurrences
 from stanceclf.forked import ForkedWork, can_fork
 
 
@@ -41,32 +41,23 @@ def fit_tfidf(
     ids, occurrences, lengths = _feature_ids_in_parallel(texts, analyzer)
     counts = _count_matrix(occurrences, lengths, n, max(len(ids), 1))
     del occurrences, lengths
-    columns = counts.indices
     # column order is alphabetical (Python's string order), as in scikit-learn; pruning keeps it
     names = sorted(ids)
     order = np.fromiter(map(ids.__getitem__, names), dtype=np.int64, count=len(names))
-    document_frequency = np.bincount(columns, minlength=len(names))
-    keep = order[document_frequency[order] >= min_df]
+    frequency = document_frequency(counts)
+    keep = order[frequency[order] >= min_df]
     if max_features is not None and len(keep) > max_features:
-        term_frequency = np.bincount(columns, weights=counts.data, minlength=len(names))
+        term_frequency = np.bincount(counts.indices, weights=counts.data, minlength=len(names))
         strongest = np.argsort(-term_frequency[keep], kind="stable")[:max_features]
         keep = keep[np.sort(strongest)]
     new_column = np.full(len(names), -1, dtype=np.int32)
     new_column[keep] = np.arange(len(keep), dtype=np.int32)
-    # from here on the count matrix is turned into the TF-IDF matrix in place, one array of
-    # values at a time: on a million statements the temporaries would otherwise take gigabytes
+    # from here on the count matrix becomes the TF-IDF matrix in place, one array of values at a
+    # time: on a million statements the temporaries would otherwise take gigabytes
     np.take(new_column, counts.indices, out=counts.indices)
-    if len(keep) < len(names):  # pruned by min_df or max_features
-        counts = _drop_negative_columns(counts)
-    values = counts.data.astype(np.float64)
-    counts.data = values
-    idf = np.log((1 + n) / (1 + document_frequency[keep].astype(np.float64))) + 1.0
-    if sublinear_tf:
-        np.log(values, out=values)
-        values += 1.0
-    values *= idf[counts.indices]
-    _normalise_rows(counts)
-    matrix = sp.csr_matrix((values, counts.indices, counts.indptr), shape=(n, len(keep)), copy=False)
+    counts = _kept_columns(counts, len(keep))
+    idf = smoothed_idf(frequency[keep], n)
+    matrix = tfidf_rows(counts, idf, sublinear_tf=sublinear_tf)
     del counts
     matrix.sort_indices()  # renumbering the columns alphabetically unsorted each row
     if len(keep) < len(names):
@@ -75,13 +66,15 @@ def fit_tfidf(
     return matrix, names, idf
 
 
-def _drop_negative_columns(matrix: sp.csr_matrix) -> sp.csr_matrix:
-    """``matrix`` without its entries whose column is negative (features pruned away)."""
+def _kept_columns(matrix: sp.csr_matrix, width: int) -> sp.csr_matrix:
+    """``matrix`` as ``width`` columns, without its entries in negative columns (features pruned away)."""
     kept = matrix.indices >= 0
+    if kept.all():
+        return sp.csr_matrix((matrix.data, matrix.indices, matrix.indptr), shape=(matrix.shape[0], width), copy=False)
     rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))[kept]
     indptr = np.zeros(matrix.shape[0] + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=matrix.shape[0]), out=indptr[1:])
-    return sp.csr_matrix((matrix.data[kept], matrix.indices[kept], indptr), shape=matrix.shape)
+    return sp.csr_matrix((matrix.data[kept], matrix.indices[kept], indptr), shape=(matrix.shape[0], width))
 
 
 def _normalise_rows(matrix: sp.csr_matrix) -> None:
@@ -151,33 +144,15 @@ def _feature_ids(texts: list, analyzer: Analyzer, ids: dict) -> tuple[array, arr
     """Every feature occurrence as an id (new features get the next id), and counts per text."""
     numbering = defaultdict(None, ids)  # continues the numbering ``ids`` already holds
     numbering.default_factory = numbering.__len__  # a new feature gets the next id, all in C
-    number = numbering.__getitem__
-    if analyzer.kind == "char" and not analyzer.conjoin:
-
-        def word_ids(word: str) -> list[int]:
-            return list(map(number, word_char_ngrams(word, analyzer.ngram_range)))
-
-        found = char_occurrences(texts, analyzer, word_ids, {})
-    else:
-        occurrences, lengths = array("i"), array("i")
-        for document in texts:
-            features = analyzer(document)
-            occurrences.extend(map(number, features))
-            lengths.append(len(features))
-        found = occurrences, lengths
+    found = feature_occurrences(texts, analyzer, numbering.__getitem__, {})
     ids.update(numbering)
     return found
 
 
 def hashed_counts(texts: list, analyzer: Analyzer, buckets: BucketCache, word_cache: dict) -> sp.csr_matrix:
     """Raw feature counts of ``texts`` in a hashed block: a CSR matrix of ``buckets.n_buckets`` columns."""
-    occurrences, lengths = hashed_occurrences(texts, analyzer, buckets, word_cache)
-    indptr = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(np.asarray(lengths, dtype=np.int64), out=indptr[1:])
-    columns = np.frombuffer(occurrences, dtype=np.int32) if len(occurrences) else np.zeros(0, dtype=np.int32)
-    counts = sp.csr_matrix((np.ones(len(columns)), columns, indptr), shape=(len(texts), buckets.n_buckets))
-    counts.sum_duplicates()  # also sorts each row's columns
-    return counts
+    occurrences, lengths = feature_occurrences(texts, analyzer, buckets.__getitem__, word_cache, 200_000)
+    return _count_matrix(occurrences, lengths, len(texts), buckets.n_buckets)
 
 
 def document_frequency(counts: sp.csr_matrix) -> np.ndarray:
@@ -185,21 +160,21 @@ def document_frequency(counts: sp.csr_matrix) -> np.ndarray:
     return np.bincount(counts.indices, minlength=counts.shape[1])
 
 
-def hashed_idf(frequency: np.ndarray, n_documents: int) -> np.ndarray:
-    """Smoothed idf, as for vocabulary blocks: ``ln((1 + n) / (1 + df)) + 1``."""
+def smoothed_idf(frequency: np.ndarray, n_documents: int) -> np.ndarray:
+    """``ln((1 + n) / (1 + df)) + 1``, scikit-learn's smoothed idf."""
     return np.log((1 + n_documents) / (1 + frequency.astype(np.float64))) + 1.0
 
 
 def tfidf_rows(counts: sp.csr_matrix, idf: np.ndarray, *, sublinear_tf: bool) -> sp.csr_matrix:
-    """Counts to l2-normalised TF-IDF rows (in place on a copy of the values)."""
+    """Counts to l2-normalised TF-IDF rows, reusing ``counts``'s arrays (its values are replaced)."""
     values = counts.data.astype(np.float64)
+    counts.data = values  # the counts' own values are freed here, not at the end
     if sublinear_tf:
-        values = np.log(values) + 1.0
+        np.log(values, out=values)
+        values += 1.0
     values *= idf[counts.indices]
-    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
-    norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=counts.shape[0]))
-    values /= norms[rows]
-    return sp.csr_matrix((values, counts.indices, counts.indptr), shape=counts.shape)
+    _normalise_rows(counts)
+    return sp.csr_matrix((values, counts.indices, counts.indptr), shape=counts.shape, copy=False)
 
 
 class HashedTfidf:
@@ -219,7 +194,7 @@ class HashedTfidf:
     def fit(cls, texts: list, analyzer: Analyzer, n_buckets: int, *, sublinear_tf: bool = True):
         """Learn the idf of ``texts``; return the fitted block and its TF-IDF matrix."""
         counts = hashed_counts(texts, analyzer, BucketCache(n_buckets), {})
-        block = cls(analyzer, n_buckets, hashed_idf(document_frequency(counts), len(texts)), sublinear_tf)
+        block = cls(analyzer, n_buckets, smoothed_idf(document_frequency(counts), len(texts)), sublinear_tf)
         return block, tfidf_rows(counts, block.idf_, sublinear_tf=sublinear_tf)
 
     def transform(self, texts: list) -> sp.csr_matrix:
