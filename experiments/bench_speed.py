@@ -1,7 +1,7 @@
 """Speed and memory: stanceclf against a plain scikit-learn pipeline and fastText, in one run.
 
     pip install -e ".[bench]"        # fastText and matplotlib; without them those parts are skipped
-    python experiments/bench_speed.py [--sizes 10000,100000,1000000] [--main 200000] [--runs 7]
+    python experiments/bench_speed.py [--sizes 10000,100000,1000000] [--main 200000] [--runs 7] [--repeat 3]
 
 On a synthetic corpus (experiments/synthetic.py: Zipf vocabulary, 8-30 words, clearly fake,
 for timing only) of each size, every tool is run as a separate process, as a user would:

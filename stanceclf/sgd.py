@@ -95,11 +95,9 @@ class SoftmaxSGD:
                 columns.append(part.indices + offset if offset else part.indices)
                 values.append(part.data)
                 row_of.append(np.repeat(positions, np.diff(part.indptr)))
-            if len(blocks) > 1:
-                columns, values, row_of = np.concatenate(columns), np.concatenate(values), np.concatenate(row_of)
-            else:
-                columns, values, row_of = columns[0], values[0], row_of[0]
-            self._step(columns, values, row_of, codes[rows], weights[rows])
+            self._step(
+                np.concatenate(columns), np.concatenate(values), np.concatenate(row_of), codes[rows], weights[rows]
+            )
         return self
 
     def _step(self, columns, values, rows, codes, weights) -> None:
