@@ -58,9 +58,11 @@ def predict_rows(
     ----------
     predictor : Predictor or StanceClassifier
         Anything with ``classes_``, ``predict_proba`` and (for ``explain``) ``explain``.
-    rows : iterable of (int, str) or (int, (str, str))
+    rows : iterable of (int, str) or (int, (str, str)), optionally with a third item
         Input line numbers and statements (or (statement, target) pairs for a model that uses
-        targets), e.g. from :func:`stanceclf.data.iter_texts`.
+        targets), e.g. from :func:`stanceclf.data.iter_texts`. A third item is a dict of
+        fields written before the text in every format (e.g. the sentence offsets of
+        :func:`stanceclf.sentences.sentence_rows`); all rows then carry the same keys.
     write : callable
         Receives formatted text; called once per chunk with whole rows only.
     fmt : {"text", "json", "jsonl", "csv"}
@@ -111,10 +113,12 @@ def _until(numbered_chunks, should_stop):
 
 def _format_chunk(predictor, formatter, index: int, chunk: list) -> tuple[str, int, int]:
     """Predict one chunk and format it: (text to write, rows, input line of the last row)."""
-    texts = [text for _, text in chunk]
+    texts = [row[1] for row in chunk]
+    fields = [row[2] for row in chunk] if len(chunk[0]) > 2 else None
     probabilities = predictor.predict_proba(texts)
     explanations = [predictor.explain(text, top=formatter.explain) for text in texts] if formatter.explain else None
-    return formatter.rows(texts, probabilities, explanations, first=index == 0), len(chunk), chunk[-1][0]
+    block = formatter.rows(texts, probabilities, explanations, first=index == 0, fields=fields)
+    return block, len(chunk), chunk[-1][0]
 
 
 _WORKER_STATE: dict = {}
@@ -184,11 +188,14 @@ class _Formatter:
     def footer(self, empty: bool) -> str:
         return ""
 
-    def records(self, texts, probabilities, explanations):
+    def records(self, texts, probabilities, explanations, fields=None):
         best = np.argmax(probabilities, axis=1)
         for i, document in enumerate(texts):
             text, target = split_document(document)
-            record = {"text": text} if isinstance(document, str) else {"text": text, "target": target}
+            record = dict(fields[i]) if fields is not None else {}
+            record["text"] = text
+            if not isinstance(document, str):
+                record["target"] = target
             record.update(
                 {
                     "label": self.classes[best[i]],
@@ -203,17 +210,27 @@ class _Formatter:
 
 
 class _TextFormatter(_Formatter):
-    def rows(self, texts, probabilities, explanations, first: bool) -> str:
+    def rows(self, texts, probabilities, explanations, first: bool, fields=None) -> str:
         lines = []
-        for record in self.records(texts, probabilities, explanations):
+        for record in self.records(texts, probabilities, explanations, fields):
             line = record["label"]
             if self.proba:
                 line += "\t" + " ".join(f"{c}={p:.3f}" for c, p in record["proba"].items())
+            if "sentence" in record:  # a sentence of a document: where it is, and what it says
+                where = f"{record['paragraph']}.{record['sentence']}"
+                if "document" in record:
+                    where = f"{record['document']}:{where}"
+                line = f"{where}\t{line}\t{_one_line(record['text'])}"
             lines.append(line)
             for label, terms in record.get("explain", {}).items():
                 shown = ", ".join(f"{feature} ({weight:+.3f})" for feature, weight in terms) or "-"
                 lines.append(f"  {label}: {shown}")
         return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str) -> str:
+    """A sentence on one line of the text output (a sentence may span a wrapped line)."""
+    return " ".join(text.split())
 
 
 def _json_line(record: dict) -> str:
@@ -232,17 +249,18 @@ _LINE_SEPARATORS = [(chr(c), f"\\u{c:04x}") for c in (0x0B, 0x0C, 0x1C, 0x1D, 0x
 
 
 class _JsonlFormatter(_Formatter):
-    def rows(self, texts, probabilities, explanations, first: bool) -> str:
-        return _escape_line_separators("".join(line + "\n" for line in self.lines(texts, probabilities, explanations)))
+    def rows(self, texts, probabilities, explanations, first: bool, fields=None) -> str:
+        lines = self.lines(texts, probabilities, explanations, fields)
+        return _escape_line_separators("".join(line + "\n" for line in lines))
 
-    def lines(self, texts, probabilities, explanations):
+    def lines(self, texts, probabilities, explanations, fields=None):
         """One JSON object per statement, as ``json.dumps`` of :meth:`records` would write it.
 
         The common case (no explanation) is assembled from pre-escaped pieces: formatting,
         not prediction, was the larger part of the time per statement in batch runs.
         """
-        if explanations is not None:
-            yield from map(_json_line, self.records(texts, probabilities, explanations))
+        if explanations is not None or fields is not None:
+            yield from map(_json_line, self.records(texts, probabilities, explanations, fields))
             return
         labels = [json.dumps(c, ensure_ascii=False) for c in self.classes]
         keys = [f'"label": {label}, "proba": {{' for label in labels]
@@ -262,8 +280,8 @@ class _JsonFormatter(_Formatter):
     def header(self) -> str:
         return "["
 
-    def rows(self, texts, probabilities, explanations, first: bool) -> str:
-        body = ",\n".join(_JsonlFormatter.lines(self, texts, probabilities, explanations))
+    def rows(self, texts, probabilities, explanations, first: bool, fields=None) -> str:
+        body = ",\n".join(_JsonlFormatter.lines(self, texts, probabilities, explanations, fields))
         return _escape_line_separators(("\n" if first else ",\n") + body)
 
     def footer(self, empty: bool) -> str:
@@ -277,15 +295,16 @@ class _CsvFormatter(_Formatter):
     def footer(self, empty: bool) -> str:
         return self._columns(with_target=False) if empty else ""
 
-    def _columns(self, with_target: bool) -> str:
-        columns = ["text"] + (["target"] if with_target else []) + ["label"]
+    def _columns(self, with_target: bool, fields: dict | None = None) -> str:
+        columns = list(fields or []) + ["text"] + (["target"] if with_target else []) + ["label"]
         columns += [f"proba_{c}" for c in self.classes] if self.proba else []
         return _csv_line(columns + (["explain"] if self.explain else []))
 
-    def rows(self, texts, probabilities, explanations, first: bool) -> str:
-        lines = [self._columns(with_target=not isinstance(texts[0], str))] if first else []
-        for record in self.records(texts, probabilities, explanations):
-            cells = [neutralise_formula(record["text"])]
+    def rows(self, texts, probabilities, explanations, first: bool, fields=None) -> str:
+        leading = list(fields[0]) if fields is not None else []
+        lines = [self._columns(not isinstance(texts[0], str), fields[0] if fields else None)] if first else []
+        for record in self.records(texts, probabilities, explanations, fields):
+            cells = [str(record[key]) for key in leading] + [neutralise_formula(record["text"])]
             if "target" in record:
                 cells.append(neutralise_formula(record["target"]))
             cells.append(record["label"])

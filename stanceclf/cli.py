@@ -227,6 +227,12 @@ def main():
     default=None,
     help="Worker processes [default: all cores, up to 4, for input files over 1 MB; else 1].",
 )
+@click.option(
+    "--sentences",
+    is_flag=True,
+    help="Split documents into sentences and predict each (a .txt file or stdin is one document; "
+    "a CSV/TSV/JSONL row's text is one). Needs the 'sentences' extra.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing --output file.")
 def predict(
     texts,
@@ -241,6 +247,7 @@ def predict(
     target,
     target_column,
     jobs,
+    sentences,
     force,
 ):
     """Predict the stance of statements given as arguments, on stdin or in a file.
@@ -252,9 +259,10 @@ def predict(
       cat posts.txt | stanceclf predict - --format jsonl
       stanceclf predict --input posts.csv --format csv --proba --output stances.csv
       stanceclf predict --model semeval.stance --target atheism "God is great"
+      stanceclf predict --input article.txt --sentences --format jsonl
     """
     from stanceclf.batch import BatchProgress, predict_rows
-    from stanceclf.data import check_text_length, is_encodable, iter_texts
+    from stanceclf.data import check_text_length, detect_format, is_encodable
     from stanceclf.inference import load_predictor
     from stanceclf.persist import default_model_path
 
@@ -280,13 +288,14 @@ def predict(
         )
     if target is not None and target_column is not None:
         raise click.UsageError("give --target or --target-column, not both")
-    rows = (
-        enumerate(texts, start=1)
-        if texts
-        else iter_texts(input_path, text_column=text_column, target_column=target_column)
-    )
+    rows = _input_rows(texts, input_path, text_column, target_column, sentences)
     if target is not None:
         rows = ((line, (text, target)) for line, text in rows)
+    if sentences:
+        from stanceclf.sentences import sentence_rows
+
+        table = input_path is not None and detect_format(input_path) != "txt"
+        rows = sentence_rows(rows, numbered=table or len(texts) > 1)
     progress = BatchProgress()
     # a progress line on the terminal, unless the predictions themselves are printed there
     show_progress = (
@@ -328,6 +337,18 @@ def predict(
     if show_progress:
         where = f" to {output_path}" if output_path else ""
         click.echo(f"\r{progress.rows:,} statements written{where}" + " " * 20, err=True)
+
+
+def _input_rows(texts, input_path, text_column, target_column, sentences):
+    """``(line, statement)`` rows from the arguments or the input; a whole .txt file or stdin is
+    one document when it is to be split into sentences."""
+    from stanceclf.data import detect_format, iter_texts, read_document
+
+    if texts:
+        return enumerate(texts, start=1)
+    if sentences and detect_format(input_path) == "txt":
+        return iter([(1, read_document(input_path))])
+    return iter_texts(input_path, text_column=text_column, target_column=target_column)
 
 
 def _default_jobs(input_path: Path | None) -> int:
@@ -682,7 +703,7 @@ def data():
 @click.option("--label-column", default="label", show_default=True)
 @click.option(
     "--labels",
-    default="conditional,oppose,support",
+    default="conditional,none,oppose,support",
     show_default=True,
     help="Expected labels, comma-separated; 'any' accepts all.",
 )
@@ -730,6 +751,8 @@ def data_audit(path, text_column, label_column, target_column, split, folds, top
     """List the rows whose given label a cross-validated model finds least likely.
 
     Rows marked * are flagged by confident learning's per-label thresholds; re-read them first.
+    With targets, first say whether topic gives the label away: each target's label balance,
+    topic-only baselines, and words whose label association flips between targets.
 
     \b
     Example:
@@ -741,6 +764,11 @@ def data_audit(path, text_column, label_column, target_column, split, folds, top
     dataset = load_dataset(
         path, text_column=text_column, label_column=label_column, target_column=target_column, split=split
     )
+    if dataset.targets is not None and fmt == "text":
+        from stanceclf.topics import format_topic_report, topic_report
+
+        click.echo(format_topic_report(topic_report(dataset.texts, dataset.targets, dataset.labels, folds=folds)))
+        click.echo("")
     rows = audit_labels(dataset, folds=folds, n_jobs=jobs)
     flagged = sum(row.flagged for row in rows)
     for row in rows[:top]:

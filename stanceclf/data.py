@@ -234,6 +234,15 @@ def iter_texts(
         yield line, (check_text_length(path, line, row[text_column]), row[target_column].strip())
 
 
+def read_document(path: str | Path) -> str:
+    """The whole text of a .txt file (or ``"-"``, standard input), line ends as ``\\n``.
+
+    For documents split into sentences (``predict --sentences``), where offsets refer to this
+    text. Decoding is checked line by line, as for every other input.
+    """
+    return "".join(text for _, text in _iter_lines(path))
+
+
 def labelled_row(path, line: int, row: dict, text_column: str, label_column: str) -> tuple[str, str]:
     """The text and (stripped) label of one row, or a :class:`DataError` naming file and line."""
     text, label = row[text_column], row[label_column].strip()
