@@ -9,6 +9,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+# The label for "takes no stance on the target" (stance-guidelines.md, rule 8).
+NO_STANCE = "none"
+
 
 def confusion_matrix(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str]) -> np.ndarray:
     """Counts ``[i, j]`` of statements with true label ``labels[i]`` predicted as ``labels[j]``."""
@@ -87,13 +90,16 @@ def classification_report(y_true, y_pred, labels: Sequence[str] | None = None) -
 
     Returns a dict with keys ``n``, ``accuracy``, ``macro_f1``, ``labels``, ``per_label``
     (precision, recall, f1, support per label) and ``confusion_matrix`` (rows: true label,
-    columns: predicted label, in the order of ``labels``).
+    columns: predicted label, in the order of ``labels``). When ``none`` (no stance) is one of
+    the labels, also ``stance_macro_f1``: the macro-F1 over the other labels alone, so that a
+    score on the stances can be compared with a model that has no ``none``. A stance statement
+    answered ``none`` still counts against its label's recall there.
     """
     y_true, y_pred = list(y_true), list(y_pred)
     labels = sorted(set(y_true) | set(y_pred)) if labels is None else list(labels)
     per_label = per_label_scores(y_true, y_pred, labels)
     correct = sum(t == p for t, p in zip(y_true, y_pred, strict=True))
-    return {
+    report = {
         "n": len(y_true),
         "accuracy": correct / len(y_true) if y_true else 0.0,
         "macro_f1": float(np.mean([s["f1"] for s in per_label.values()])) if labels else 0.0,
@@ -101,6 +107,10 @@ def classification_report(y_true, y_pred, labels: Sequence[str] | None = None) -
         "per_label": per_label,
         "confusion_matrix": confusion_matrix(y_true, y_pred, labels).tolist(),
     }
+    stances = [label for label in labels if label != NO_STANCE]
+    if NO_STANCE in labels and stances:
+        report["stance_macro_f1"] = float(np.mean([per_label[label]["f1"] for label in stances]))
+    return report
 
 
 def format_report(report: dict) -> str:
@@ -112,6 +122,12 @@ def format_report(report: dict) -> str:
         f"accuracy    {report['accuracy']:.4f}",
         f"macro-F1    {report['macro_f1']:.4f}",
     ]
+    if "stance_macro_f1" in report:
+        none = report["per_label"][NO_STANCE]
+        lines.append(
+            f"stance-F1   {report['stance_macro_f1']:.4f}  (macro-F1 over the stance labels, without {NO_STANCE!r})"
+        )
+        lines.append(f"{NO_STANCE}        precision {none['precision']:.4f}  recall {none['recall']:.4f}")
     if "f_avg" in report:
         lines.append(f"F_avg       {report['f_avg']:.4f}  (SemEval-2016, pooled over targets)")
     if "f_avg_tweeteval" in report:

@@ -57,3 +57,23 @@ def test_macro_f1_counts_a_label_never_predicted_as_zero():
 def test_text_report_names_every_label_and_the_scores(predictions):
     text = format_report(classification_report(*predictions, LABELS))
     assert "macro-F1" in text and all(label in text for label in LABELS)
+
+
+def test_report_gives_stance_only_macro_f1_beside_none():
+    from stanceclf.metrics import classification_report, format_report
+
+    truth = ["support", "oppose", "conditional", "none", "none", "support"]
+    guess = ["support", "oppose", "none", "none", "support", "support"]
+    report = classification_report(truth, guess)
+    f1 = {label: s["f1"] for label, s in report["per_label"].items()}
+    assert report["stance_macro_f1"] == pytest.approx((f1["support"] + f1["oppose"] + f1["conditional"]) / 3)
+    assert report["per_label"]["none"]["precision"] == pytest.approx(0.5)
+    assert report["per_label"]["none"]["recall"] == pytest.approx(0.5)
+    text = format_report(report)
+    assert "stance-F1" in text and "none        precision 0.5000  recall 0.5000" in text
+
+
+def test_report_without_none_has_no_stance_only_score():
+    from stanceclf.metrics import classification_report
+
+    assert "stance_macro_f1" not in classification_report(["a", "b"], ["a", "a"])
