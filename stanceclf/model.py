@@ -16,6 +16,7 @@ from stanceclf.features import Analyzer
 from stanceclf.inference import Predictor
 from stanceclf.persist import MAX_BUCKETS, FeatureBlock, ModelData, load_model_data, save_model_data
 from stanceclf.sgd import SoftmaxSGD
+from stanceclf.topics import stability_weights
 from stanceclf.vectorize import HashedTfidf, fit_tfidf
 
 
@@ -73,6 +74,12 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         fitted jointly with one C; a target unseen in training gets the class priors only.
     target_weight : float, default 0.5
         Weight of the target-tied feature blocks in ``"conjoined"`` mode.
+    topic_shrinkage : float, default 0.0
+        Shrink the features whose label association is unstable across targets by
+        ``1 / (1 + topic_shrinkage * instability)`` (:func:`stanceclf.topics.stability_weights`),
+        so that topic vocabulary carries less of the label. Needs the targets at fit time: each
+        item of ``X`` a ``(statement, target)`` pair (with ``target_mode="none"`` the target is
+        used for nothing else, and prediction takes plain statements). 0 turns it off.
 
     Attributes
     ----------
@@ -116,6 +123,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         random_state=0,
         target_mode="none",
         target_weight=0.5,
+        topic_shrinkage=0.0,
     ):
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
@@ -133,6 +141,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.target_mode = target_mode
         self.target_weight = target_weight
+        self.topic_shrinkage = topic_shrinkage
 
     def fit(self, X, y):
         """Learn the vocabulary, idf weights and coefficients from statements ``X`` and labels ``y``.
@@ -157,6 +166,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         if self.target_mode != "none" and any(isinstance(text, str) for text in texts):
             raise ValueError(f"target_mode={self.target_mode!r} needs every item of X to be a (statement, target) pair")
         self._check_hashing()
+        shrink = self._topic_codes(texts, labels)
         self.vectorizers_, self.block_weights_, blocks = [], [], []
         for name, analyzer, weight in self._analyzers():
             if self.n_buckets is not None:
@@ -166,6 +176,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                     texts, analyzer, sublinear_tf=self.sublinear_tf, min_df=self.min_df, max_features=self.max_features
                 )
                 vectorizer = self._fitted_vectorizer(analyzer, vocabulary, idf)
+            if shrink is not None:  # the weights live in the idf, so prediction needs nothing new
+                vectorizer.idf_ = vectorizer.idf_ * stability_weights(matrix, *shrink, self.topic_shrinkage)
+                matrix = vectorizer.transform(texts)
             self.vectorizers_.append((name, vectorizer))
             self.block_weights_.append(weight)
             blocks.append(matrix * weight if weight != 1.0 else matrix)
@@ -180,6 +193,18 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.n_features_ = self.logistic_.n_features_in_
         self.provenance_ = {}
         return self
+
+    def _topic_codes(self, texts: list, labels: np.ndarray):
+        """(label codes, target codes) for ``topic_shrinkage``, or None when it is off."""
+        if not self.topic_shrinkage:
+            return None
+        if not (isinstance(self.topic_shrinkage, int | float) and self.topic_shrinkage > 0):
+            raise ValueError(f"topic_shrinkage must be a number >= 0, got {self.topic_shrinkage!r}")
+        if any(isinstance(text, str) for text in texts):
+            raise ValueError("topic_shrinkage needs every item of X to be a (statement, target) pair")
+        label_codes = np.unique(labels, return_inverse=True)[1]
+        target_codes = np.unique([target for _, target in texts], return_inverse=True)[1]
+        return label_codes, target_codes
 
     def _check_hashing(self) -> None:
         if self.n_buckets is None:

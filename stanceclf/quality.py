@@ -17,7 +17,11 @@ from pathlib import Path
 from stanceclf.data import Dataset, iter_records
 from stanceclf.errors import DataError, located
 
-STANCE_LABELS = ("conditional", "oppose", "support")
+BUNDLED_LABELS = ("conditional", "none", "oppose", "support")  # the labels of datasets/stance.csv
+NO_STANCE = "none"
+# Each stance label's share of a target's stance rows, outside which data check warns: a target
+# dominated by one label teaches its topic words that label (see stanceclf.topics).
+STANCE_SHARE_RANGE = (0.20, 0.45)
 SHINGLE_WORDS = 8  # two statements sharing an 8-word run are near duplicates worth reading
 MAX_TARGET_SHARE = 0.08
 LENGTH_RANGE = (6, 60)
@@ -51,14 +55,15 @@ def check_corpus(
     target_column: str = "target",
     split_column: str = "split",
     id_column: str = "id",
-    expected_labels: tuple[str, ...] | None = STANCE_LABELS,
+    expected_labels: tuple[str, ...] | None = BUNDLED_LABELS,
 ) -> CorpusCheck:
     """Read a labelled file and report everything wrong or suspicious in it.
 
     Errors: empty texts, missing labels, labels outside ``expected_labels``, the same text with
     two labels, repeated ids, a target spread over two splits, a split lacking a label.
     Warnings: exact and near duplicates (a shared run of 8 words), statements outside 6-60
-    words, a target above 8% of the rows.
+    words, a target above 8% of the rows, a stance label outside 20-45% of a target's stance
+    rows (rows labelled ``none`` aside).
 
     Raises
     ------
@@ -72,6 +77,7 @@ def check_corpus(
     shingles: dict[tuple[str, ...], int] = {}
     near: set[tuple[int, int]] = set()
     split_labels: dict[str, Counter] = defaultdict(Counter)
+    target_labels: dict[str, Counter] = defaultdict(Counter)
     optional = [target_column, split_column, id_column]
     for line, row in iter_records(path, [text_column, label_column], optional=optional):
         report.rows += 1
@@ -95,6 +101,7 @@ def check_corpus(
         report.label_counts[label] += 1
         if target:
             report.target_counts[target] += 1
+            target_labels[target][label] += 1
         if split:
             report.split_counts[split] += 1
             split_labels[split][label] += 1
@@ -134,6 +141,17 @@ def check_corpus(
         missing = sorted(all_labels - set(counts))
         if missing:
             report.errors.append(located(path, None, f"split {split!r} has no statement labelled {', '.join(missing)}"))
+    low, high = STANCE_SHARE_RANGE
+    for target, counts in sorted(target_labels.items()):
+        stances = {label: n for label, n in counts.items() if label != NO_STANCE}
+        total = sum(stances.values())
+        if len(stances) < 2 or total < 10:
+            continue
+        for label, n in sorted(stances.items()):
+            if not low <= n / total <= high:
+                report.warnings.append(
+                    located(path, None, f"target {target!r}: {label!r} is {n / total:.0%} of its {total} stance rows")
+                )
     report.split_label_counts = {split: dict(sorted(c.items())) for split, c in sorted(split_labels.items())}
     for target, count in report.target_counts.items():
         if count > MAX_TARGET_SHARE * report.rows:
