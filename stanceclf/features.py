@@ -65,15 +65,42 @@ def ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:
     return grams
 
 
-def char_words(text: str, *, lowercase: bool = True) -> list[str]:
-    """The whitespace-separated words character n-grams are cut from."""
+# Marks a word inside a negation scope in the character block; white space cannot occur inside
+# a whitespace-separated word, so the mark cannot clash with text.
+_NEGATED_WORD = "\t"
+
+
+def char_words(text: str, *, lowercase: bool = True, negation: bool = False) -> list[str]:
+    """The whitespace-separated words character n-grams are cut from.
+
+    With ``negation``, the words after a negation cue up to the next punctuation mark (the
+    word carrying it included) come back marked, and their n-grams get the ``NOT_`` prefix
+    (:func:`word_char_ngrams`): the scope rule of :func:`word_tokens`, so that "will not send
+    troops" does not teach "send" and "troops" the label of a refusal.
+    """
     if lowercase:
         text = text.lower()
-    return (text if text.isascii() else text.translate(_APOSTROPHES)).split()
+    words = (text if text.isascii() else text.translate(_APOSTROPHES)).split()
+    if not negation or ("n't" not in text and NEGATION_CUES.isdisjoint(_WORD.findall(text))):
+        return words
+    marked, in_scope = [], False
+    for word in words:
+        marked.append(_NEGATED_WORD + word if in_scope else word)
+        tokens = _WORD.findall(word.lower())
+        if any(mark in word for mark in _SCOPE_END):
+            in_scope = False
+            # a cue before the mark ("not.") opens nothing; one after it ("end.never") does
+            after = re.split(r"[.,:;!?]", word.lower())[-1]
+            in_scope = any(is_negation_cue(t) for t in _WORD.findall(after))
+        elif any(is_negation_cue(t) for t in tokens):
+            in_scope = True
+    return marked
 
 
 def word_char_ngrams(word: str, ngram_range: tuple[int, int]) -> list[str]:
     """Character n-grams of one word padded with a space on both sides: "plan" gives " p" ... "n "."""
+    if word.startswith(_NEGATED_WORD):
+        return [NEGATION_PREFIX + gram for gram in word_char_ngrams(word[1:], ngram_range)]
     padded = f" {word} "
     length = len(padded)
     low, high = ngram_range
@@ -83,13 +110,16 @@ def word_char_ngrams(word: str, ngram_range: tuple[int, int]) -> list[str]:
     return grams
 
 
-def char_ngrams(text: str, ngram_range: tuple[int, int], *, lowercase: bool = True) -> list[str]:
+def char_ngrams(
+    text: str, ngram_range: tuple[int, int], *, lowercase: bool = True, negation: bool = False
+) -> list[str]:
     """Character n-grams inside word boundaries, each word padded with a space on both sides.
 
     The same idea as scikit-learn's ``analyzer="char_wb"``: "plan" gives " p", "pl", ... "n ".
+    With ``negation``, the n-grams of words in a negation scope carry the ``NOT_`` prefix.
     """
     grams = []
-    for word in char_words(text, lowercase=lowercase):
+    for word in char_words(text, lowercase=lowercase, negation=negation):
         grams.extend(word_char_ngrams(word, ngram_range))
     return grams
 
@@ -106,7 +136,7 @@ def char_occurrences(texts, analyzer, word_columns, cache: dict, cache_limit: in
     for document in texts:
         text, _ = split_document(document)
         before = len(columns)
-        for word in char_words(text, lowercase=analyzer.lowercase):
+        for word in char_words(text, lowercase=analyzer.lowercase, negation=analyzer.negation):
             found = cache.get(word)
             if found is None:
                 found = word_columns(word)
@@ -186,7 +216,8 @@ class Analyzer:
         Smallest and largest n, inclusive (ignored for ``"target"``).
     lowercase : bool
     negation : bool
-        Mark negation scopes (word features only).
+        Mark negation scopes: ``NOT_`` before the words (word block) or the character n-grams
+        of the words (character block) between a negation cue and the next punctuation mark.
     conjoin : bool
         Prefix every feature with the document's target (``"climate @ not_support"``), so that
         a feature's weight can differ from target to target.
@@ -218,7 +249,7 @@ class Analyzer:
         if self.kind == "word":
             features = ngrams(word_tokens(text, lowercase=self.lowercase, negation=self.negation), self.ngram_range)
         else:
-            features = char_ngrams(text, self.ngram_range, lowercase=self.lowercase)
+            features = char_ngrams(text, self.ngram_range, lowercase=self.lowercase, negation=self.negation)
         if self.conjoin:
             if not target:
                 return []

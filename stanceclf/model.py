@@ -38,6 +38,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     negation : bool, default True
         Prefix the words after a negation cue ("not", "never", "don't" ...) up to the next
         punctuation mark with ``NOT_``, so "not support" and "support" are different features.
+    char_negation : bool, default False
+        Mark negation scopes in the character block too: the character n-grams of "send" in
+        "will not send" get the ``NOT_`` prefix, so a refusal does not teach the bare word its
+        label.
     lowercase : bool, default True
     sublinear_tf : bool, default True
         Use ``1 + log(tf)`` instead of raw counts.
@@ -110,6 +114,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         word_ngram_range=(1, 2),
         char_ngram_range=(3, 6),
         negation=True,
+        char_negation=False,
         lowercase=True,
         sublinear_tf=True,
         min_df=1,
@@ -128,6 +133,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
         self.negation = negation
+        self.char_negation = char_negation
         self.lowercase = lowercase
         self.sublinear_tf = sublinear_tf
         self.min_df = min_df
@@ -347,7 +353,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         if self.word_ngram_range is not None:
             base.append(("word", "word", tuple(self.word_ngram_range), self.negation))
         if self.char_ngram_range is not None:
-            base.append(("char", "char", tuple(self.char_ngram_range), False))
+            base.append(("char", "char", tuple(self.char_ngram_range), bool(self.char_negation)))
         if not base:
             raise ValueError("word_ngram_range and char_ngram_range cannot both be None")
         shared = [(name, Analyzer(kind, ngram, self.lowercase, negation), 1.0) for name, kind, ngram, negation in base]

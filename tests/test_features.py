@@ -49,3 +49,19 @@ def test_analyzer_settings_round_trip_and_pickle():
 def test_analyzer_rejects_impossible_ngram_ranges(bad):
     with pytest.raises(ValueError, match="ngram_range"):
         Analyzer("word", bad)
+
+
+def test_character_negation_marks_the_words_of_a_negation_scope():
+    from stanceclf.features import char_ngrams
+
+    grams = char_ngrams("We will not send troops, but we pay.", (4, 4), negation=True)
+    assert "NOT_send" in grams and "NOT_roop" in grams  # inside the scope
+    assert " pay" in grams and "NOT_ pay" not in grams  # the comma closed it
+    assert " not" in grams  # the cue itself is not marked
+
+
+def test_character_negation_leaves_statements_without_a_cue_unchanged():
+    from stanceclf.features import char_ngrams
+
+    text = "Madrid will send engineers, and Lisbon pays."
+    assert char_ngrams(text, (2, 5), negation=True) == char_ngrams(text, (2, 5))

@@ -33,6 +33,8 @@ def assert_same_predictions(model, texts):
         {"word_ngram_range": None, "char_ngram_range": (1, 3)},
         {"negation": False, "sublinear_tf": False, "lowercase": False, "class_weight": None, "C": 0.3},
         {"min_df": 2, "max_features": 50, "word_ngram_range": (1, 3)},
+        {"char_negation": True},
+        {"char_negation": True, "n_buckets": 4096, "word_ngram_range": None},
     ],
 )
 def test_numpy_path_equals_scikit_learn_path_for_every_parameter_set(params):
