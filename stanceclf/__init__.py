@@ -1,4 +1,4 @@
-"""stanceclf: say where a statement stands on a proposal (support, oppose or conditional).
+"""stanceclf: say where a statement stands on a proposal (support, oppose, conditional or none).
 
 The public API. Names are imported on first use, so that ``import stanceclf`` (and the cold
 ``stanceclf predict`` path) does not pay for scikit-learn until a model is trained.
@@ -21,6 +21,8 @@ __all__ = [
     "evaluate",
     "load_dataset",
     "load_predictor",
+    "iter_sentences",
+    "predict_document",
     "train",
     "train_out_of_core",
 ]
@@ -40,6 +42,8 @@ _WHERE = {
     "evaluate": "stanceclf.training",
     "train": "stanceclf.training",
     "train_out_of_core": "stanceclf.outofcore",
+    "iter_sentences": "stanceclf.sentences",
+    "predict_document": "stanceclf.sentences",
 }
 
 
