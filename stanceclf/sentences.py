@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from stanceclf.errors import StanceError
 
-# A paragraph ends at a blank line; in a document without blank lines, at every line end
-# (articles pasted one paragraph per line, like most news text files).
+# A paragraph ends at every line end (articles pasted one paragraph per line, like most news
+# text files), unless the text is hard-wrapped: then at blank lines only.
 _LINE_BREAK = re.compile(r"\r\n|\r(?!\n)|\n")
 _BLANK_LINE = re.compile(r"(?:\r\n|\r(?!\n)|\n)(?:[ \t\f\v]*(?:\r\n|\r(?!\n)|\n))+")
 
@@ -44,7 +44,7 @@ def _syntok_segmenter():
 
 def paragraph_spans(document: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each non-blank paragraph of ``document``, white space trimmed."""
-    separator = _BLANK_LINE if _BLANK_LINE.search(document) else _LINE_BREAK
+    separator = _BLANK_LINE if _BLANK_LINE.search(document) and _is_hard_wrapped(document) else _LINE_BREAK
     pieces, start = [], 0
     for match in separator.finditer(document):
         pieces.append((start, match.start()))
@@ -58,6 +58,17 @@ def paragraph_spans(document: str) -> list[tuple[int, int]]:
             lead = len(chunk) - len(chunk.lstrip())
             spans.append((start + lead, start + lead + len(stripped)))
     return spans
+
+
+_SENTENCE_END = re.compile(r"[.!?:;][\"'\u201d\u2019)\]]*$")
+
+
+def _is_hard_wrapped(document: str) -> bool:
+    """True when most lines followed by another line stop mid-sentence (text wrapped at a width)."""
+    lines = [line.strip() for line in _LINE_BREAK.split(document)]
+    followed = [line for line, after in zip(lines, lines[1:]) if line and after]
+    mid_sentence = sum(1 for line in followed if not _SENTENCE_END.search(line))
+    return bool(followed) and mid_sentence * 2 > len(followed)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -114,8 +125,8 @@ def predict_document(model, document: str, target: str | None = None) -> list[di
     model : StanceClassifier or Predictor
         Anything with ``classes_`` and ``predict_proba`` (e.g. :func:`stanceclf.default_model`).
     document : str
-        An article, speech or thread; paragraphs end at blank lines (or, in a text without
-        blank lines, at every line end).
+        An article, speech or thread; paragraphs end at line ends (or, where the text is
+        hard-wrapped, at blank lines).
     target : str, optional
         The target of every sentence, for models trained with a ``target_mode``.
 

@@ -106,3 +106,13 @@ def test_plain_predict_does_not_import_the_splitter():
     code += "import contextlib, io\nwith contextlib.suppress(SystemExit): main()\nprint('syntok' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "False"
+
+
+def test_a_headline_and_one_paragraph_per_line_keep_their_own_paragraphs():
+    document = "Council split over ban\n\nThe vote is on Thursday.\nThe Greens back it."
+    spans = paragraph_spans(document)
+    assert [document[a:b] for a, b in spans] == [
+        "Council split over ban",
+        "The vote is on Thursday.",
+        "The Greens back it.",
+    ]
