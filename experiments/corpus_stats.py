@@ -16,8 +16,13 @@ from common import BUNDLED, ROOT, write_results
 from stanceclf import load_dataset
 
 PHENOMENA = ROOT / "datasets" / "stance_phenomena.csv"
-LABELS = ("support", "oppose", "conditional")
+LABELS = ("support", "oppose", "conditional", "none")
 CUES = ("if", "only", "not", "never", "unless", "provided", "once", "as long as")
+# the verbs of news reporting (issue: the corpus grows into news prose)
+REPORTING = (
+    "opposed", "rejected", "dismissed", "ruled out", "refused", "warned against", "condemned",
+    "backed", "endorsed", "welcomed", "pledged", "insisted on", "said", "support", "vote for",
+)  # fmt: skip
 
 
 def main() -> None:
@@ -31,11 +36,13 @@ def main() -> None:
         raise SystemExit(f"{PHENOMENA}: no phenomenon for ids {missing[:5]}")
     labels = Counter(row["label"] for row in rows)
     hard = Counter(row["label"] for row in rows if phenomenon[row["id"]] != "plain")
+    plain_stance = sum(1 for row in rows if row["label"] != "none" and phenomenon[row["id"]] == "plain")
+    stance_rows = sum(1 for row in rows if row["label"] != "none")
     by_phenomenon = Counter((phenomenon[row["id"]], row["label"]) for row in rows)
     splits = Counter((row["split"], row["label"]) for row in rows)
     cue_counts = {
         cue: Counter(row["label"] for row in rows if re.search(rf"\b{re.escape(cue)}\b", row["text"], re.IGNORECASE))
-        for cue in CUES
+        for cue in CUES + REPORTING
     }
     lengths = sorted(len(re.findall(r"\w+", row["text"])) for row in rows)
     lines = [
@@ -45,7 +52,10 @@ def main() -> None:
         f"sha256 `{data.sha256[:16]}…`. Words per statement: min {lengths[0]}, "
         f"median {lengths[len(lengths) // 2]}, max {lengths[-1]}.",
         "",
-        "| label | statements | train | test | hard cases | hard share |",
+        f"Stance statements tagged `plain` (direct, no hard-case phenomenon): {plain_stance} of {stance_rows} "
+        f"({plain_stance / stance_rows:.0%}). For `none`, the tag names the kind of no-stance sentence instead.",
+        "",
+        "| label | statements | train | test | tagged other than plain | share |",
         "|---|---|---|---|---|---|",
     ]
     for label in LABELS:
@@ -54,18 +64,20 @@ def main() -> None:
             f"| {hard[label]} | {hard[label] / labels[label]:.0%} |"
         )
     lines += ["", "Phenomena (as tagged by the writer of each statement):", ""]
-    lines += ["| phenomenon | " + " | ".join(LABELS) + " | all |", "|---|---|---|---|---|"]
+    lines += ["| phenomenon | " + " | ".join(LABELS) + " | all |", "|---|---|---|---|---|---|"]
     for name in sorted({p for p, _ in by_phenomenon}, key=lambda p: -sum(by_phenomenon[(p, y)] for y in LABELS)):
         counts = [by_phenomenon[(name, label)] for label in LABELS]
         lines.append(f"| {name} | " + " | ".join(map(str, counts)) + f" | {sum(counts)} |")
-    lines += ["", "Statements containing each cue word, by label (whole words, any case):", ""]
-    lines += ["| cue | " + " | ".join(LABELS) + " |", "|---|---|---|---|"]
+    lines += ["", "Statements containing each cue word or reporting verb, by label (whole words, any case):", ""]
+    lines += ["| cue | " + " | ".join(LABELS) + " |", "|---|---|---|---|---|"]
     for cue, counts in cue_counts.items():
         lines.append(f"| {cue} | " + " | ".join(str(counts[label]) for label in LABELS) + " |")
     targets = Counter((row["target"], row["split"]) for row in rows)
-    lines += ["", "| target | split | statements |", "|---|---|---|"]
+    per_target = Counter((row["target"], row["label"]) for row in rows)
+    lines += ["", "| target | split | statements | " + " | ".join(LABELS) + " |", "|---|---|---|---|---|---|---|"]
     for (target, split), count in sorted(targets.items(), key=lambda item: (item[0][1], item[0][0])):
-        lines.append(f"| {target} | {split} | {count} |")
+        by_label = " | ".join(str(per_target[(target, label)]) for label in LABELS)
+        lines.append(f"| {target} | {split} | {count} | {by_label} |")
     lines += ["", "Command: `python experiments/corpus_stats.py`", ""]
     write_results(
         "corpus_stats",
