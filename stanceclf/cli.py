@@ -60,6 +60,28 @@ class NgramRange(click.ParamType):
         return bounds
 
 
+class LabelMap(click.ParamType):
+    """``FAVOR=support,AGAINST=oppose`` as a dict."""
+
+    name = "FROM=TO,..."
+
+    def convert(self, value, param, ctx):
+        from stanceclf.data import parse_label_map
+
+        if value is None or isinstance(value, dict):
+            return value
+        try:
+            return parse_label_map(value)
+        except StanceError as error:
+            self.fail(str(error), param, ctx)
+
+
+_label_options = [
+    click.option("--label-map", type=LabelMap(), default=None, help="Rename labels: FAVOR=support,AGAINST=oppose."),
+    click.option("--fold-case", is_flag=True, help="Lower-case labels, so that 'Support' and 'support' are one."),
+]
+
+
 def _model_options(command):
     """The StanceClassifier parameters as options of ``train`` and ``evaluate --cv``."""
     options = [
@@ -171,6 +193,8 @@ def _column_options(command, *, labels: bool = True):
         "--target-column", default=None, help="Column naming the target [default: 'target' if present]."
     )(command)
     if labels:
+        for option in reversed(_label_options):
+            command = option(command)
         command = click.option("--label-column", default="label", show_default=True)(command)
     return click.option("--text-column", default="text", show_default=True)(command)
 
@@ -462,6 +486,8 @@ def train(
     output_path,
     text_column,
     label_column,
+    label_map,
+    fold_case,
     target_column,
     split,
     cv,
@@ -485,15 +511,26 @@ def train(
 
     if output_path.exists() and not force:
         raise UserError(f"{output_path}: already exists (use --force to replace it)")
+    labels = {"label_map": label_map, "fold_case": fold_case}
     if out_of_core:
         _train_out_of_core(
-            data, output_path, text_column, label_column, target_column, split, cv, chunk_size, force, model_options
+            data,
+            output_path,
+            text_column,
+            label_column,
+            target_column,
+            split,
+            cv,
+            chunk_size,
+            force,
+            model_options,
+            labels,
         )
         return
     params = _params(**model_options)
     dataset = _load_while_importing(
         lambda: load_dataset(
-            data, text_column=text_column, label_column=label_column, target_column=target_column, split=split
+            data, text_column=text_column, label_column=label_column, target_column=target_column, split=split, **labels
         ),
         "stanceclf.training",
     )
@@ -538,7 +575,7 @@ def _load_while_importing(load, module: str):
 
 
 def _train_out_of_core(
-    data, output_path, text_column, label_column, target_column, split, cv, chunk_size, force, options
+    data, output_path, text_column, label_column, target_column, split, cv, chunk_size, force, options, labels
 ):
     from stanceclf.outofcore import train_out_of_core
 
@@ -557,6 +594,7 @@ def _train_out_of_core(
         target_column=target_column,
         split=split,
         chunk_size=chunk_size,
+        **labels,
     )
     summary.model.save(output_path, force=force)
     click.echo(f"trained out of core on {sum(summary.label_counts.values()):,} statements from {data}")
@@ -582,7 +620,21 @@ def _train_out_of_core(
     help="'semeval' adds SemEval-2016's F_avg (pooled) and TweetEval's per-target average.",
 )
 @_model_options
-def evaluate(data, model_path, fmt, text_column, label_column, target_column, split, cv, jobs, metric, **model_options):
+def evaluate(
+    data,
+    model_path,
+    fmt,
+    text_column,
+    label_column,
+    label_map,
+    fold_case,
+    target_column,
+    split,
+    cv,
+    jobs,
+    metric,
+    **model_options,
+):
     """Score a model on labelled data: accuracy, macro-F1, per-label table, confusion matrix.
 
     \b
@@ -601,6 +653,8 @@ def evaluate(data, model_path, fmt, text_column, label_column, target_column, sp
         target_column=target_column,
         split=split,
         min_labels=1 if cv is None else 2,
+        label_map=label_map,
+        fold_case=fold_case,
     )
     if cv is not None:
         from stanceclf.training import cross_validate
@@ -686,8 +740,10 @@ def data():
     show_default=True,
     help="Expected labels, comma-separated; 'any' accepts all.",
 )
+@_label_options[0]
+@_label_options[1]
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def data_check(path, text_column, label_column, labels, fmt):
+def data_check(path, text_column, label_column, labels, label_map, fold_case, fmt):
     """Counts per label, target and split, lengths, duplicates and conflicts; exit 2 on errors.
 
     \b
@@ -697,7 +753,14 @@ def data_check(path, text_column, label_column, labels, fmt):
     from stanceclf.quality import check_corpus, format_check
 
     expected = None if labels == "any" else tuple(label.strip() for label in labels.split(","))
-    report = check_corpus(path, text_column=text_column, label_column=label_column, expected_labels=expected)
+    report = check_corpus(
+        path,
+        text_column=text_column,
+        label_column=label_column,
+        expected_labels=expected,
+        label_map=label_map,
+        fold_case=fold_case,
+    )
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -726,7 +789,7 @@ def data_check(path, text_column, label_column, labels, fmt):
 @click.option("--top", type=click.IntRange(min=1), default=30, show_default=True, help="How many rows to list.")
 @click.option("--jobs", type=int, default=None, help="Parallel jobs (-1: all cores).")
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
-def data_audit(path, text_column, label_column, target_column, split, folds, top, jobs, fmt):
+def data_audit(path, text_column, label_column, label_map, fold_case, target_column, split, folds, top, jobs, fmt):
     """List the rows whose given label a cross-validated model finds least likely.
 
     Rows marked * are flagged by confident learning's per-label thresholds; re-read them first.
@@ -739,7 +802,13 @@ def data_audit(path, text_column, label_column, target_column, split, folds, top
     from stanceclf.quality import audit_labels
 
     dataset = load_dataset(
-        path, text_column=text_column, label_column=label_column, target_column=target_column, split=split
+        path,
+        text_column=text_column,
+        label_column=label_column,
+        target_column=target_column,
+        split=split,
+        label_map=label_map,
+        fold_case=fold_case,
     )
     rows = audit_labels(dataset, folds=folds, n_jobs=jobs)
     flagged = sum(row.flagged for row in rows)

@@ -70,6 +70,12 @@ class Dataset:
     def __len__(self) -> int:
         return len(self.texts)
 
+    def __repr__(self) -> str:
+        # the default dataclass repr prints every statement: hundreds of kilobytes for a corpus
+        split = f", split={self.split!r}" if self.split is not None else ""
+        targets = "" if self.targets is None else f", {len(set(self.targets))} targets"
+        return f"Dataset({self.path!r}{split}: {len(self):,} statements, labels {self.label_counts}{targets})"
+
     @property
     def label_counts(self) -> dict[str, int]:
         """Number of statements per label, labels sorted."""
@@ -86,6 +92,8 @@ def detect_format(path: str | Path, fmt: str | None = None) -> str:
         return "txt"
     suffix = Path(path).suffix.lower()
     if suffix not in _EXTENSIONS:
+        if not Path(path).exists():
+            raise DataError(located(path, None, "no such file"))
         raise DataError(
             located(
                 path, None, f"cannot tell the format from the extension {suffix!r} (use .csv, .tsv, .jsonl or .txt)"
@@ -104,15 +112,18 @@ def load_dataset(
     min_labels: int = 2,
     split: str | None = None,
     split_column: str = "split",
+    label_map: dict[str, str] | None = None,
+    fold_case: bool = False,
 ) -> Dataset:
     """Read a labelled file and check it is fit to train or evaluate on.
 
     Parameters
     ----------
-    path : str or Path
-        A ``.csv``, ``.tsv`` or ``.jsonl`` file with a header (CSV) or keys (JSONL); or a
-        public benchmark in its own layout: a TweetEval stance folder, or a SemEval-2016
-        Task 6 file (see :mod:`stanceclf.benchmarks`).
+    path : str, Path or DataFrame
+        A ``.csv``, ``.tsv`` or ``.jsonl`` file with a header (CSV) or keys (JSONL); a public
+        benchmark in its own layout: a TweetEval stance folder, or a SemEval-2016 Task 6 file
+        (see :mod:`stanceclf.benchmarks`); or a pandas DataFrame with those columns (rows are
+        numbered from 1 in messages).
     text_column, label_column : str
         Which columns hold the statement and its label.
     target_column : str, optional
@@ -127,6 +138,12 @@ def load_dataset(
         other rows are still read and checked. For a TweetEval folder: which split files to
         read (``train``, ``val``, ``test`` or e.g. ``train+val``; default ``train``).
     split_column : str, default "split"
+    label_map : dict, optional
+        Rename labels as they are read (``{"FAVOR": "support", "AGAINST": "oppose"}``);
+        labels not in the map are kept.
+    fold_case : bool, default False
+        Lower-case every label. Without it, two labels that differ only in case
+        (``Support`` and ``support``) are an error rather than two labels.
 
     Returns
     -------
@@ -136,7 +153,8 @@ def load_dataset(
     ------
     DataError
         For a missing file or column, an empty text, a missing label, an undecodable byte,
-        malformed CSV or JSON, the same text given two labels, or too few distinct labels.
+        malformed CSV or JSON, the same text given two labels, labels that differ only in
+        case, or too few distinct labels.
 
     Examples
     --------
@@ -144,12 +162,16 @@ def load_dataset(
     >>> data.label_counts  # doctest: +SKIP
     {'conditional': 541, 'oppose': 540, 'support': 538}
     """
-    benchmark = _benchmark_dataset(path, fmt, split)
+    frame = is_frame(path)
+    benchmark = None if frame else _benchmark_dataset(path, fmt, split)
     if benchmark is not None:
-        return benchmark
-    fmt = detect_format(path, fmt)
-    if fmt == "txt":
-        raise DataError(located(path, None, "a .txt file has no labels; labelled data must be .csv, .tsv or .jsonl"))
+        return _relabelled(benchmark, label_map, fold_case)
+    if not frame:
+        fmt = detect_format(path, fmt)
+        if fmt == "txt":
+            raise DataError(
+                located(path, None, "a .txt file has no labels; labelled data must be .csv, .tsv or .jsonl")
+            )
     digest = hashlib.sha256()
     required = [text_column, label_column]
     optional = [] if target_column is not None else ["target"]
@@ -159,9 +181,18 @@ def load_dataset(
         required.append(split_column)
     texts, labels, targets, lines = [], [], [], []
     first_line_of: dict[tuple[str, str], tuple[int, str]] = {}
+    first_line_of_label: dict[str, int] = {}
+    splits_present: set[str] = set()
     has_target = target_column is not None
-    for line, row in iter_records(path, required, optional=optional, fmt=fmt, digest=digest):
+    if frame:
+        records = frame_records(path, required, optional, digest)
+        path = FRAME_NAME
+    else:
+        records = iter_records(path, required, optional=optional, fmt=fmt, digest=digest)
+    for line, row in records:
         text, label = labelled_row(path, line, row, text_column, label_column)
+        label = relabel(label, label_map, fold_case)
+        first_line_of_label.setdefault(label, line)
         target_name = target_column or "target"
         target = row.get(target_name, "").strip()
         # the same words may lean differently towards different targets, never within one
@@ -172,21 +203,115 @@ def load_dataset(
                 located(path, line, f"this text{about} was labelled {seen[1]!r} on line {seen[0]} and {label!r} here")
             )
         if split is not None and row[split_column].strip() != split:
+            splits_present.add(row[split_column].strip())
             continue
         has_target = has_target or target_name in row
         texts.append(text)
         labels.append(label)
         targets.append(target)
         lines.append(line)
+    check_label_case(path, first_line_of_label)
     if not texts:
-        where = f" in split {split!r}" if split is not None else ""
-        raise DataError(located(path, None, f"no statements{where} (the file has no data rows)"))
+        if split is not None and splits_present:
+            present = ", ".join(sorted(splits_present))
+            raise DataError(located(path, None, f"no statements in split {split!r} (splits present: {present})"))
+        raise DataError(located(path, None, "no statements (the file has no data rows)"))
     distinct = sorted(set(labels))
     if len(distinct) < min_labels:
         raise DataError(
             located(path, None, f"only one label ({distinct[0]!r}); training needs at least {min_labels} labels")
         )
     return Dataset(texts, labels, targets if has_target else None, str(path), digest.hexdigest(), lines, split)
+
+
+FRAME_NAME = "<DataFrame>"
+
+
+def is_frame(value) -> bool:
+    """True for a pandas (or pandas-like) DataFrame, recognised without importing pandas."""
+    return hasattr(value, "columns") and hasattr(value, "itertuples") and not isinstance(value, str | Path)
+
+
+def frame_records(frame, required: list[str], optional: list[str] = (), digest=None):
+    """Stream ``(row number, row)`` from a DataFrame as :func:`iter_records` does from a file.
+
+    Rows are numbered from 1; a missing value (None or NaN) counts as an empty cell.
+    """
+    columns = [str(name) for name in frame.columns]
+    repeated = sorted({name for name in columns if columns.count(name) > 1})
+    if repeated:
+        raise DataError(located(FRAME_NAME, None, f"column {repeated[0]!r} appears more than once"))
+    missing = [name for name in required if name not in columns]
+    if missing:
+        found = ", ".join(repr(name) for name in columns)
+        raise DataError(located(FRAME_NAME, None, f"no column {missing[0]!r} (found {found})"))
+    wanted = [name for name in list(required) + list(optional) if name in columns]
+    positions = [columns.index(name) for name in wanted]
+    for number, values in enumerate(frame.itertuples(index=False, name=None), start=1):
+        row = {}
+        for name, position in zip(wanted, positions):
+            value = values[position]
+            missing_value = value is None or (isinstance(value, float) and value != value)  # NaN
+            if not missing_value and (not isinstance(value, str | int | float) or isinstance(value, bool)):
+                raise DataError(
+                    located(FRAME_NAME, number, f"column {name!r} holds {type(value).__name__}, expected a string")
+                )
+            row[name] = "" if missing_value else str(value)
+        if digest is not None:
+            digest.update(json.dumps(row, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n")
+        yield number, row
+
+
+def relabel(label: str, label_map: dict[str, str] | None, fold_case: bool) -> str:
+    """``label`` renamed by ``label_map`` and, with ``fold_case``, lower-cased."""
+    if label_map:
+        label = label_map.get(label, label)
+    return label.lower() if fold_case else label
+
+
+def check_label_case(path, first_line_of_label: dict[str, int]) -> None:
+    """Refuse labels that differ only in case: almost always one label typed two ways."""
+    by_folded: dict[str, list[str]] = {}
+    for label in first_line_of_label:
+        by_folded.setdefault(label.casefold(), []).append(label)
+    for spellings in by_folded.values():
+        if len(spellings) > 1:
+            where = " and ".join(f"{label!r} (line {first_line_of_label[label]})" for label in spellings)
+            raise DataError(
+                located(
+                    path,
+                    None,
+                    f"labels {where} differ only in case; correct the file or fold them into one "
+                    "(--fold-case, or fold_case=True)",
+                )
+            )
+
+
+def parse_label_map(text: str) -> dict[str, str]:
+    """``"FAVOR=support,AGAINST=oppose"`` as a dict; a :class:`DataError` for anything else."""
+    mapping = {}
+    for item in text.split(","):
+        source, equals, destination = item.partition("=")
+        if not equals or not source.strip() or not destination.strip():
+            raise DataError(f"label map: {item.strip()!r} is not FROM=TO (e.g. FAVOR=support,AGAINST=oppose)")
+        mapping[source.strip()] = destination.strip()
+    return mapping
+
+
+def _relabelled(dataset: Dataset, label_map, fold_case: bool) -> Dataset:
+    if not label_map and not fold_case:
+        labels = dataset.labels
+    else:
+        labels = [relabel(label, label_map, fold_case) for label in dataset.labels]
+    first_line_of_label: dict[str, int] = {}
+    for label, line in zip(labels, dataset.lines):
+        first_line_of_label.setdefault(label, line)
+    check_label_case(dataset.path, first_line_of_label)
+    if labels is dataset.labels:
+        return dataset
+    from dataclasses import replace
+
+    return replace(dataset, labels=labels)
 
 
 def _benchmark_dataset(path, fmt: str | None, split: str | None) -> Dataset | None:
@@ -288,6 +413,16 @@ def _iter_csv(path, lines: Iterator[tuple[int, str]], delimiter: str, required: 
         if header is None:
             raise DataError(located(path, None, "empty file (expected a header row naming the columns)"))
         header = [name.strip() for name in header]
+        for column, name in enumerate(header):
+            if name and name in header[:column]:
+                raise DataError(
+                    located(
+                        path,
+                        1,
+                        f"column {name!r} appears twice in the header (columns {header.index(name) + 1} and "
+                        f"{column + 1}); rename one",
+                    )
+                )
         missing = [name for name in required if name not in header]
         if missing:
             found = ", ".join(repr(name) for name in header)
@@ -342,6 +477,8 @@ def _iter_jsonl(path, lines, required: list[str], optional: list[str]):
             if name not in record or record[name] is None:
                 if name in optional:
                     continue
+                if name in record:
+                    raise DataError(located(path, line, f"key {name!r} is null (every record needs a string there)"))
                 raise DataError(located(path, line, f"no key {name!r} in this record"))
             value = record[name]
             if not isinstance(value, str | int | float) or isinstance(value, bool):
@@ -371,6 +508,8 @@ def _iter_lines(path: str | Path, digest=None) -> Iterator[tuple[int, str]]:
     Decoding is strict UTF-8 line by line so that an undecodable byte is reported with its line.
     """
     if str(path) == "-":
+        if sys.stdin is None or getattr(sys.stdin, "closed", False):
+            raise DataError(located(STDIN_NAME, None, "standard input is closed (give statements or --input FILE)"))
         stream, close = sys.stdin.buffer, False
     else:
         try:

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from stanceclf.data import detect_format, iter_records, labelled_row
+from stanceclf.data import check_label_case, detect_format, iter_records, labelled_row, relabel
 from stanceclf.errors import DataError, located
 from stanceclf.features import BucketCache
 from stanceclf.model import StanceClassifier
@@ -58,6 +58,8 @@ def train_out_of_core(
     split: str | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     fmt: str | None = None,
+    label_map: dict[str, str] | None = None,
+    fold_case: bool = False,
 ) -> OutOfCoreSummary:
     """Train a hashed :class:`StanceClassifier` on ``path`` without holding the data in memory.
 
@@ -72,6 +74,8 @@ def train_out_of_core(
         Train on the rows whose ``split`` column holds this value only (all rows are checked).
     chunk_size : int
         Rows per chunk: the unit of memory, of shuffling and of progress.
+    label_map, fold_case
+        Rename and lower-case labels as :func:`stanceclf.data.load_dataset` does.
 
     Raises
     ------
@@ -98,6 +102,7 @@ def train_out_of_core(
             chunk_size=chunk_size,
             fmt=fmt,
             seed=template.random_state,
+            relabelling=(label_map, fold_case),
         )
         classes = np.array(sorted(scan.label_counts))
         idf = [smoothed_idf(frequency, scan.rows) for frequency in scan.frequencies]
@@ -165,7 +170,20 @@ class _Scan:
     sha256: str
 
 
-def _scan(path, folder: Path, analyzers, n_buckets: int, uses_targets: bool, *, columns, split, chunk_size, fmt, seed):
+def _scan(
+    path,
+    folder: Path,
+    analyzers,
+    n_buckets: int,
+    uses_targets: bool,
+    *,
+    columns,
+    split,
+    chunk_size,
+    fmt,
+    seed,
+    relabelling=(None, False),
+):
     """Read and check every row once; spill each chunk's hashed counts; add up document frequencies."""
     text_column, label_column, target_column = columns
     if Path(path).is_dir():
@@ -180,6 +198,7 @@ def _scan(path, folder: Path, analyzers, n_buckets: int, uses_targets: bool, *, 
     caches = [(BucketCache(n_buckets), {}) for _ in analyzers]
     frequencies = [np.zeros(n_buckets, dtype=np.int64) for _ in analyzers]
     label_index: dict[str, int] = {}
+    first_line_of_label: dict[str, int] = {}
     keys, key_labels, key_lines = array("q"), array("q"), array("q")
     texts, codes, chunks, rows = [], [], 0, 0
 
@@ -207,7 +226,10 @@ def _scan(path, folder: Path, analyzers, n_buckets: int, uses_targets: bool, *, 
     optional = [] if target_column else ["target"]
     for line, row in iter_records(path, required, optional=optional, fmt=fmt, digest=digest):
         text, label = labelled_row(path, line, row, text_column, label_column)
+        label = relabel(label, *relabelling)
         target = row.get(target_column or "target", "").strip()
+        if label not in label_index:
+            first_line_of_label[label] = line
         code = label_index.setdefault(label, len(label_index))
         key = hashlib.blake2b(f"{target}\0{text}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
         keys.append(int.from_bytes(key, "little", signed=True))
@@ -221,6 +243,7 @@ def _scan(path, folder: Path, analyzers, n_buckets: int, uses_targets: bool, *, 
             spill()
     if texts:
         spill()
+    check_label_case(path, first_line_of_label)
     _check_conflicting_labels(path, keys, key_labels, key_lines, list(label_index))
     if rows == 0:
         where = f" in split {split!r}" if split is not None else ""

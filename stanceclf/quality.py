@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stanceclf.data import Dataset, iter_records
+from stanceclf.data import Dataset, check_label_case, iter_records, relabel
 from stanceclf.errors import DataError, located
 
 STANCE_LABELS = ("conditional", "oppose", "support")
@@ -52,13 +52,17 @@ def check_corpus(
     split_column: str = "split",
     id_column: str = "id",
     expected_labels: tuple[str, ...] | None = STANCE_LABELS,
+    label_map: dict[str, str] | None = None,
+    fold_case: bool = False,
 ) -> CorpusCheck:
     """Read a labelled file and report everything wrong or suspicious in it.
 
     Errors: empty texts, missing labels, labels outside ``expected_labels``, the same text with
     two labels, repeated ids, a target spread over two splits, a split lacking a label.
     Warnings: exact and near duplicates (a shared run of 8 words), statements outside 6-60
-    words, a target above 8% of the rows.
+    words, a target above 8% of the rows. Labels are renamed by ``label_map`` and, with
+    ``fold_case``, lower-cased as :func:`stanceclf.data.load_dataset` does; without it, labels
+    that differ only in case are an error.
 
     Raises
     ------
@@ -73,9 +77,10 @@ def check_corpus(
     near: set[tuple[int, int]] = set()
     split_labels: dict[str, Counter] = defaultdict(Counter)
     optional = [target_column, split_column, id_column]
+    first_line_of_label: dict[str, int] = {}
     for line, row in iter_records(path, [text_column, label_column], optional=optional):
         report.rows += 1
-        text, label = row[text_column], row[label_column].strip()
+        text, label = row[text_column], relabel(row[label_column].strip(), label_map, fold_case)
         target, split, row_id = (row.get(name, "").strip() for name in optional)
 
         def error(problem: str, line=line):
@@ -93,6 +98,7 @@ def check_corpus(
         if expected_labels is not None and label not in expected_labels:
             error(f"label {label!r} is not one of {', '.join(expected_labels)}")
         report.label_counts[label] += 1
+        first_line_of_label.setdefault(label, line)
         if target:
             report.target_counts[target] += 1
         if split:
@@ -125,6 +131,10 @@ def check_corpus(
                 warn(f"near duplicate of line {other} (shares {SHINGLE_WORDS} words: {' '.join(shingle)!r})")
     if report.rows == 0:
         raise DataError(located(path, None, "no statements (the file has no data rows)"))
+    try:
+        check_label_case(path, first_line_of_label)
+    except DataError as error:
+        report.errors.append(str(error))
     for target, splits in sorted(target_splits.items()):
         if len(splits) > 1:
             lines = ", ".join(f"{s} (line {n})" for s, n in splits.items())

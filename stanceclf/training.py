@@ -115,17 +115,36 @@ def cross_validate(
 def evaluate(model, dataset: Dataset, *, semeval: bool = False) -> dict:
     """Score a fitted model (``StanceClassifier`` or ``Predictor``) on a labelled dataset.
 
-    Labels the model does not know count as errors; the report lists them with the model's.
-    With ``semeval=True`` the report adds SemEval-2016's ``f_avg`` and, where the data has
-    targets, ``f_avg_tweeteval`` and ``f_avg_by_target``.
+    The data's labels must be labels of the model (a subset is fine): scoring ``FAVOR`` against
+    a model that says ``support`` would report a meaningless accuracy of zero, so it is refused;
+    rename labels with ``load_dataset(..., label_map=...)``. With ``semeval=True`` the report
+    adds SemEval-2016's ``f_avg`` and, where the data has targets, ``f_avg_tweeteval`` and
+    ``f_avg_by_target``.
     """
     uses_targets = _uses_targets(getattr(model, "model", None) or model)
+    check_labels_known(dataset, [str(label) for label in model.classes_])
     predicted = [str(p) for p in model.predict(dataset.inputs(uses_targets))]
     labels = sorted(set(map(str, model.classes_)) | set(dataset.labels))
     report = classification_report(dataset.labels, predicted, labels)
     if semeval:
         report.update(_semeval(dataset, predicted))
     return report
+
+
+def check_labels_known(dataset: Dataset, model_labels: list[str]) -> None:
+    """Refuse data with labels the model cannot predict, naming both label sets."""
+    unknown = sorted(set(dataset.labels) - set(model_labels))
+    if not unknown:
+        return
+    suggestion = ",".join(f"{label}=..." for label in unknown)
+    raise DataError(
+        located(
+            dataset.path,
+            None,
+            f"the data's labels {', '.join(unknown)} are not labels of the model "
+            f"({', '.join(sorted(model_labels))}); rename them, e.g. --label-map {suggestion}",
+        )
+    )
 
 
 def _inputs(dataset: Dataset, params: dict | None) -> list:

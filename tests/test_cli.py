@@ -323,3 +323,37 @@ def test_data_loaded_in_a_forked_process_arrives_whole_and_a_failed_child_is_cov
         return "loaded here"
 
     assert _load_while_importing(fails_in_the_child, "json") == "loaded here"
+
+
+SEMEVAL_ROWS = [("We reject the tram scheme outright.", "AGAINST"), ("We welcome the tram plan.", "FAVOR")]
+
+
+def test_evaluate_refuses_labels_the_model_lacks_and_names_both_label_sets(run, model_file, tmp_path):
+    from conftest import write_csv
+
+    data = write_csv(tmp_path / "semeval.csv", SEMEVAL_ROWS, header=("text", "label"))
+    assert_one_line_error(
+        run("evaluate", data, "--model", model_file), "AGAINST, FAVOR", "conditional, oppose, support"
+    )
+    mapped = run("evaluate", data, "--model", model_file, "--label-map", "FAVOR=support,AGAINST=oppose")
+    assert mapped.exit_code == 0, mapped.output
+    assert "accuracy    1.0000" in mapped.output
+
+
+def test_a_malformed_label_map_is_a_usage_error(run, model_file, labelled_csv):
+    result = run("evaluate", labelled_csv, "--model", model_file, "--label-map", "FAVOR")
+    assert result.exit_code == 2 and "'FAVOR' is not FROM=TO" in result.output and "Traceback" not in result.output
+
+
+def test_labels_differing_only_in_case_fail_train_and_data_check_unless_folded(run, tmp_path):
+    from conftest import write_csv
+
+    rows = [(text, label.capitalize() if i == 0 else label) for i, (text, label, _) in enumerate(STATEMENTS)]
+    data = write_csv(tmp_path / "case.csv", rows, header=("text", "label"))
+    assert_one_line_error(run("train", data, "-o", tmp_path / "m.stance"), "'Support'", "differ only in case")
+    checked = run("data", "check", data, "--labels", "any")
+    assert checked.exit_code == 2 and "differ only in case" in checked.output
+    folded = run("train", data, "-o", tmp_path / "m.stance", "--fold-case", "--char-ngrams", "none")
+    assert folded.exit_code == 0, folded.output
+    assert run("data", "check", data, "--fold-case").exit_code in (0, 2)  # warnings only; no case error
+    assert "differ only in case" not in run("data", "check", data, "--fold-case").output
