@@ -232,6 +232,20 @@ def is_frame(value) -> bool:
     return hasattr(value, "columns") and hasattr(value, "itertuples") and not isinstance(value, str | Path)
 
 
+def frame_documents(frame) -> list:
+    """What a model takes as ``X`` from a DataFrame: one column is statements, two are
+    (statement, target) pairs; anything else is an error, never a short answer."""
+    columns = list(frame.columns)
+    if len(columns) == 1:
+        return frame.iloc[:, 0].tolist()
+    if len(columns) == 2:
+        return list(frame.itertuples(index=False, name=None))
+    raise ValueError(
+        f"X is a DataFrame with {len(columns)} columns ({', '.join(map(str, columns))}); give one column "
+        "of statements (df[['text']]) or two of statements and targets (df[['text', 'target']])"
+    )
+
+
 def frame_records(frame, required: list[str], optional: list[str] = (), digest=None):
     """Stream ``(row number, row)`` from a DataFrame as :func:`iter_records` does from a file.
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from stanceclf.data import frame_documents, is_frame
 from stanceclf.features import Analyzer, BucketCache, char_occurrences, feature_occurrences, word_char_ngrams
 from stanceclf.persist import ModelData, load_model_data
 
@@ -50,6 +51,8 @@ class Predictor:
 
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         """Raw class scores, shape ``(n, n_classes)`` (``(n,)`` for a two-label model)."""
+        if is_frame(texts):
+            texts = frame_documents(texts)
         rows, cols, values = self._features(texts)
         n_classes = self._coef_t.shape[1]
         scores = np.empty((len(texts), n_classes))

@@ -216,6 +216,9 @@ def audit_labels(
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     from stanceclf.model import StanceClassifier
+    from stanceclf.training import check_jobs
+
+    check_jobs(n_jobs)
 
     smallest = min(Counter(dataset.labels).values())
     if smallest < folds:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from stanceclf.data import Dataset
-from stanceclf.errors import DataError, located
+from stanceclf.errors import DataError, ParameterError, located
 from stanceclf.metrics import classification_report, semeval_scores
 from stanceclf.model import StanceClassifier
 
@@ -86,6 +86,7 @@ def cross_validate(
     """
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
+    check_jobs(n_jobs)
     if folds < 2:
         raise DataError(located(dataset.path, None, f"cross-validation needs at least 2 folds, got {folds}"))
     smallest, count = min(Counter(dataset.labels).items(), key=lambda item: item[1])
@@ -129,6 +130,12 @@ def evaluate(model, dataset: Dataset, *, semeval: bool = False) -> dict:
     if semeval:
         report.update(_semeval(dataset, predicted))
     return report
+
+
+def check_jobs(n_jobs: int | None) -> None:
+    """Refuse the one number of parallel jobs joblib cannot use: 0 (negative ones count back from all cores)."""
+    if n_jobs == 0:
+        raise ParameterError("--jobs / n_jobs must be a number of processes (1, 2, ...) or -1 for all cores, not 0")
 
 
 def check_labels_known(dataset: Dataset, model_labels: list[str]) -> None:

@@ -357,3 +357,24 @@ def test_labels_differing_only_in_case_fail_train_and_data_check_unless_folded(r
     assert folded.exit_code == 0, folded.output
     assert run("data", "check", data, "--fold-case").exit_code in (0, 2)  # warnings only; no case error
     assert "differ only in case" not in run("data", "check", data, "--fold-case").output
+
+
+@pytest.mark.parametrize(
+    "extra, fragment",
+    [
+        (["--word-ngrams", "none", "--char-ngrams", "none"], "cannot both be 'none'"),
+        (["--cv", "3", "--jobs", "0"], "not 0"),
+    ],
+)
+def test_parameters_that_cannot_work_are_one_line_not_a_traceback(run, labelled_csv, tmp_path, extra, fragment):
+    assert_one_line_error(run("train", labelled_csv, "-o", tmp_path / "m.stance", *extra), fragment)
+
+
+def test_predict_from_a_closed_standard_input_is_one_line(model_file):
+    command = f'"{sys.executable}" -m stanceclf predict --model "{model_file}" - <&-'
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "Error: <stdin>: standard input is closed (give statements or --input FILE)"
+    ]
