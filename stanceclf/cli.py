@@ -281,6 +281,7 @@ def predict(
     from stanceclf.data import check_text_length, is_encodable, iter_texts
     from stanceclf.inference import load_predictor
     from stanceclf.persist import default_model_path
+    from stanceclf.targets import check_target_options, checked_targets
 
     if texts == ("-",):
         texts, input_path = (), Path("-")
@@ -297,18 +298,17 @@ def predict(
         if not is_encodable(text):
             raise UserError(f"argument {number}: not valid UTF-8 (check the terminal's encoding)")
     predictor = load_predictor(model_path or default_model_path())
-    if predictor.uses_targets and target is None and target_column is None:
-        raise UserError(
-            f"this model was trained with target_mode={predictor.model.params['target_mode']!r}: "
-            "give each statement's target with --target NAME or --target-column COLUMN"
-        )
     if target is not None and target_column is not None:
         raise click.UsageError("give --target or --target-column, not both")
+    for warning in check_target_options(predictor, target, target_column):
+        click.echo(warning, err=True)
     rows = (
         enumerate(texts, start=1)
         if texts
         else iter_texts(input_path, text_column=text_column, target_column=target_column)
     )
+    if target_column is not None and predictor.uses_targets:
+        rows = checked_targets(predictor, rows, input_path, lambda warning: click.echo(warning, err=True))
     if target is not None:
         rows = ((line, (text, target)) for line, text in rows)
     progress = BatchProgress()
@@ -686,12 +686,14 @@ def info(model_path, fmt):
       stanceclf info --model my.stance
     """
     from stanceclf.persist import default_model_path, load_model_data
+    from stanceclf.targets import describe_targets, known_targets
 
     path = model_path or default_model_path()
     model = load_model_data(path)
     description = {
         "path": str(path),
         "labels": model.classes,
+        "targets": known_targets(model),
         "params": model.params,
         "features": {block.name: block.width for block in model.blocks},
         "hashed": any(block.n_buckets is not None for block in model.blocks),
@@ -702,6 +704,7 @@ def info(model_path, fmt):
         return
     click.echo(f"model       {path}")
     click.echo(f"labels      {', '.join(model.classes)}")
+    click.echo(f"targets     {describe_targets(model)}")
     kind = " (hashed columns)" if description["hashed"] else ""
     click.echo(
         "features    " + ", ".join(f"{name} {count:,}" for name, count in description["features"].items()) + kind

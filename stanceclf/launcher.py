@@ -54,9 +54,11 @@ def _quick_predict(texts: list[str], model_path: str | None, proba: bool, fmt: s
     from stanceclf.errors import StanceError
     from stanceclf.inference import load_predictor
     from stanceclf.persist import default_model_path
+    from stanceclf.targets import check_target_options
 
     try:
         predictor = load_predictor(model_path or default_model_path())
+        check_target_options(predictor, None, None)
         predict_rows(predictor, enumerate(texts, start=1), sys.stdout.write, fmt=fmt, proba=proba)
     except StanceError as error:
         print(f"Error: {error}", file=sys.stderr)

@@ -237,8 +237,27 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         texts = _as_texts(X)
         if not texts:
             return sp.csr_matrix((0, self.n_features_))
+        if self.target_mode == "per_target":
+            self._warn_about_unseen_targets(texts)
         blocks = [vec.transform(texts) * w for (_, vec), w in zip(self.vectorizers_, self.block_weights_)]
         return sp.hstack(blocks, format="csr") if len(blocks) > 1 else blocks[0].tocsr()
+
+    def _warn_about_unseen_targets(self, texts: list) -> None:
+        """A per_target model gives a target it never saw its class priors alone: say so."""
+        vectorizer = dict(self.vectorizers_).get("target_bias")
+        known = getattr(vectorizer, "vocabulary_", None)
+        if known is None:
+            return
+        unseen = sorted({text[1] for text in texts if not isinstance(text, str)} - set(known))
+        if unseen:
+            import warnings
+
+            warnings.warn(
+                f"targets never seen in training: {', '.join(map(repr, unseen[:10]))}; this per_target model "
+                "answers them with its class priors alone (the same label for every statement)",
+                UserWarning,
+                stacklevel=3,
+            )
 
     def decision_function(self, X) -> np.ndarray:
         features = self.transform(X)

@@ -146,6 +146,8 @@ def train_out_of_core(
         "metrics": {},
         "out_of_core": {"chunk_size": chunk_size, "chunks": scan.chunks},
     }
+    if uses_targets:  # a hashed vocabulary cannot say which targets it saw; prediction needs to know
+        provenance["targets"] = scan.targets
     data = ModelData(
         template.get_params(),
         [str(c) for c in classes],
@@ -168,6 +170,7 @@ class _Scan:
     label_counts: dict[str, int]
     frequencies: list[np.ndarray]
     sha256: str
+    targets: list[str]
 
 
 def _scan(
@@ -199,6 +202,7 @@ def _scan(
     frequencies = [np.zeros(n_buckets, dtype=np.int64) for _ in analyzers]
     label_index: dict[str, int] = {}
     first_line_of_label: dict[str, int] = {}
+    targets_seen: set[str] = set()
     keys, key_labels, key_lines = array("q"), array("q"), array("q")
     texts, codes, chunks, rows = [], [], 0, 0
 
@@ -237,6 +241,8 @@ def _scan(
         key_lines.append(line)
         if split is not None and row["split"].strip() != split:
             continue
+        if uses_targets:
+            targets_seen.add(target)
         texts.append((text, target) if uses_targets else text)
         codes.append(code)
         if len(texts) == chunk_size:
@@ -263,7 +269,7 @@ def _scan(
         stored = folder / f"{stem}_labels.npy"
         np.save(stored, renumber[np.load(stored, allow_pickle=False)], allow_pickle=False)
     label_counts = {label: int(totals[label_index[label]]) for label in present}
-    return _Scan(rows, chunks, pieces, label_counts, frequencies, digest.hexdigest())
+    return _Scan(rows, chunks, pieces, label_counts, frequencies, digest.hexdigest(), sorted(targets_seen))
 
 
 def _check_conflicting_labels(path, keys: array, labels: array, lines: array, names: list[str]) -> None:

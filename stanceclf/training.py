@@ -18,6 +18,7 @@ from stanceclf.data import Dataset
 from stanceclf.errors import DataError, ParameterError, located
 from stanceclf.metrics import classification_report, semeval_scores
 from stanceclf.model import StanceClassifier
+from stanceclf.targets import check_dataset_targets
 
 
 @dataclass
@@ -67,6 +68,8 @@ def train(
         if cv_report is None
         else {f"cv{cv}_macro_f1": cv_report["macro_f1"], f"cv{cv}_accuracy": cv_report["accuracy"]},
     }
+    if model.target_mode != "none":  # so that prediction can tell a new target from a known one
+        model.provenance_["targets"] = sorted(set(dataset.targets))
     return TrainingSummary(model, dataset.label_counts, model.n_features_, seconds, cv_report)
 
 
@@ -124,6 +127,7 @@ def evaluate(model, dataset: Dataset, *, semeval: bool = False) -> dict:
     """
     uses_targets = _uses_targets(getattr(model, "model", None) or model)
     check_labels_known(dataset, [str(label) for label in model.classes_])
+    check_dataset_targets(model, dataset)
     predicted = [str(p) for p in model.predict(dataset.inputs(uses_targets))]
     labels = sorted(set(map(str, model.classes_)) | set(dataset.labels))
     report = classification_report(dataset.labels, predicted, labels)
