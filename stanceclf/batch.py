@@ -113,7 +113,9 @@ def _format_chunk(predictor, formatter, index: int, chunk: list) -> tuple[str, i
     """Predict one chunk and format it: (text to write, rows, input line of the last row)."""
     texts = [text for _, text in chunk]
     probabilities = predictor.predict_proba(texts)
-    explanations = [predictor.explain(text, top=formatter.explain) for text in texts] if formatter.explain else None
+    explanations = (
+        [predictor.explain_decision(text, top=formatter.explain) for text in texts] if formatter.explain else None
+    )
     return formatter.rows(texts, probabilities, explanations, first=index == 0), len(chunk), chunk[-1][0]
 
 
@@ -196,8 +198,15 @@ class _Formatter:
                 }
             )
             if explanations is not None:
+                why = explanations[i]
                 record["explain"] = {
-                    label: [[f, round(w, 6)] for f, w in terms] for label, terms in explanations[i].items()
+                    "scores": {label: round(score, 6) for label, score in why["scores"].items()},
+                    "intercepts": {label: round(value, 6) for label, value in why["intercepts"].items()},
+                    "versus": why["versus"],
+                    "margin": round(why["margin"], 6),
+                    "intercept": round(why["intercept"], 6),
+                    "features": [[f, round(w, 6)] for f, w in why["features"]],
+                    "other_features": round(why["other_features"], 6),
                 }
             yield record
 
@@ -210,10 +219,22 @@ class _TextFormatter(_Formatter):
             if self.proba:
                 line += "\t" + " ".join(f"{c}={p:.3f}" for c, p in record["proba"].items())
             lines.append(line)
-            for label, terms in record.get("explain", {}).items():
-                shown = ", ".join(f"{feature} ({weight:+.3f})" for feature, weight in terms) or "-"
-                lines.append(f"  {label}: {shown}")
+            if "explain" in record:
+                lines.extend(_explanation_lines(record["label"], record["explain"]))
         return "\n".join(lines) + "\n"
+
+
+def _explanation_lines(label: str, why: dict) -> list[str]:
+    """Scores of every label, then the margin over the runner-up split into parts that add up."""
+    scores = ", ".join(f"{name} {score:+.3f}" for name, score in why["scores"].items())
+    lines = [
+        f"  scores (intercept + features; the highest wins): {scores}",
+        f"  {label} over {why['versus']} by {why['margin']:+.3f}, the sum of:",
+        f"      {why['intercept']:+.3f}  intercepts",
+    ]
+    lines += [f"      {weight:+.3f}  {feature}" for feature, weight in why["features"]]
+    lines.append(f"      {why['other_features']:+.3f}  all other features")
+    return lines
 
 
 def _json_line(record: dict) -> str:

@@ -278,7 +278,7 @@ def predict(
       stanceclf predict --model semeval.stance --target atheism "God is great"
     """
     from stanceclf.batch import BatchProgress, predict_rows
-    from stanceclf.data import check_text_length, is_encodable, iter_texts
+    from stanceclf.data import check_text_length, file_argument_warnings, is_encodable, iter_texts
     from stanceclf.inference import load_predictor
     from stanceclf.persist import default_model_path
     from stanceclf.targets import check_target_options, checked_targets
@@ -300,7 +300,7 @@ def predict(
     predictor = load_predictor(model_path or default_model_path())
     if target is not None and target_column is not None:
         raise click.UsageError("give --target or --target-column, not both")
-    for warning in check_target_options(predictor, target, target_column):
+    for warning in check_target_options(predictor, target, target_column) + file_argument_warnings(texts):
         click.echo(warning, err=True)
     rows = (
         enumerate(texts, start=1)

@@ -373,6 +373,27 @@ def iter_texts(
         yield line, (check_text_length(path, line, row[text_column]), row[target_column].strip())
 
 
+def file_argument_warnings(texts: Iterable[str]) -> list[str]:
+    """Warnings for statements given as arguments that name an existing file.
+
+    ``stanceclf predict posts.txt`` (``--input`` forgotten) would classify the file's name.
+    """
+    warnings = []
+    for number, text in enumerate(texts, start=1):
+        if "\n" in text or len(text) > 4096 or not text.strip():
+            continue
+        try:
+            is_file = Path(text).is_file()
+        except (OSError, ValueError):  # a name too long or with a NUL byte is no file
+            continue
+        if is_file:
+            warnings.append(
+                f"warning: argument {number} {text!r} is an existing file, predicted as a statement; "
+                f"to read the file, use --input {text}"
+            )
+    return warnings
+
+
 def labelled_row(path, line: int, row: dict, text_column: str, label_column: str) -> tuple[str, str]:
     """The text and (stripped) label of one row, or a :class:`DataError` naming file and line."""
     text, label = row[text_column], row[label_column].strip()

@@ -288,6 +288,15 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "logistic_")
         return Predictor(self.to_model_data()).explain(text, top=top)
 
+    def explain_decision(self, text, top: int = 5) -> dict:
+        """Every label's score for ``text`` and why the predicted label beat the runner-up.
+
+        See :meth:`stanceclf.inference.Predictor.explain_decision`; the parts (intercepts,
+        listed features, other features) add up to the margin between the two labels.
+        """
+        check_is_fitted(self, "logistic_")
+        return Predictor(self.to_model_data()).explain_decision(text, top=top)
+
     def to_model_data(self) -> ModelData:
         """The fitted model as plain data (what :meth:`save` writes)."""
         check_is_fitted(self, "logistic_")

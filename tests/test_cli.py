@@ -100,11 +100,16 @@ def test_predict_output_file_needs_force_to_be_replaced(run, model_file, tmp_pat
     assert out.read_text(encoding="utf-8") == "keep me"
 
 
-def test_predict_explain_lists_features_per_label(run, model_file):
+def test_predict_explain_reconciles_the_label_with_scores_and_the_runner_up(run, model_file):
     result = run("predict", "--model", model_file, "--explain", "--top", "2", "We reject the tram scheme outright.")
     lines = result.output.splitlines()
     assert lines[0] == "oppose"
-    assert any(line.startswith("  oppose: word:") for line in lines)
+    assert lines[1].startswith("  scores (intercept + features; the highest wins): conditional ")
+    assert lines[2].startswith("  oppose over ") and lines[2].endswith(", the sum of:")
+    margin = float(lines[2].split(" by ")[1].split(",")[0])
+    parts = [float(line.split()[0]) for line in lines[3:]]
+    assert lines[3].endswith("intercepts") and lines[-1].endswith("all other features") and len(parts) == 4
+    assert abs(sum(parts) - margin) < 0.01
 
 
 def test_predict_with_the_default_model(run):
@@ -378,3 +383,16 @@ def test_predict_from_a_closed_standard_input_is_one_line(model_file):
     assert result.stderr.strip().splitlines() == [
         "Error: <stdin>: standard input is closed (give statements or --input FILE)"
     ]
+
+
+def test_a_statement_argument_naming_an_existing_file_is_warned_about(run, model_file, tmp_path, monkeypatch, capsys):
+    from stanceclf.launcher import main as launcher_main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "posts.txt").write_text("We back the tram.\n", encoding="utf-8")
+    result = run("predict", "--model", model_file, "--proba", "posts.txt")
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 1
+    assert "argument 1 'posts.txt' is an existing file" in result.stderr and "--input posts.txt" in result.stderr
+    with pytest.raises(SystemExit):
+        launcher_main(["predict", "--model", str(model_file), "posts.txt"])
+    assert "is an existing file" in capsys.readouterr().err

@@ -138,3 +138,19 @@ def test_fit_says_what_is_wrong_with_y(y, message):
 def test_predicting_no_statements_gives_empty_answers(fitted_model):
     assert fitted_model.predict([]).shape == (0,)
     assert fitted_model.predict_proba([]).shape == (0, 3)
+
+
+@pytest.mark.parametrize("labels", [LABELS, ["support" if label == "support" else "other" for label in LABELS]])
+def test_explain_decision_adds_up_to_the_scores_that_give_the_probabilities(labels):
+    clf = StanceClassifier().fit(TEXTS, labels)
+    text = "Rome will send troops to the tram, we reject it."
+    why = clf.explain_decision(text, top=3)
+    scores = np.array([why["scores"][label] for label in clf.classes_])
+    softmax = np.exp(scores - scores.max()) / np.exp(scores - scores.max()).sum()
+    assert np.allclose(softmax, clf.predict_proba([text])[0])
+    assert why["label"] == clf.predict([text])[0] and why["versus"] != why["label"]
+    assert why["margin"] == pytest.approx(why["scores"][why["label"]] - why["scores"][why["versus"]])
+    parts = why["intercept"] + sum(w for _, w in why["features"]) + why["other_features"]
+    assert parts == pytest.approx(why["margin"])
+    magnitudes = [abs(w) for _, w in why["features"]]
+    assert len(magnitudes) == 3 and magnitudes == sorted(magnitudes, reverse=True)
