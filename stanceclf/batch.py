@@ -13,9 +13,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from json.encoder import encode_basestring
+from pathlib import Path
 
 import numpy as np
 
+from stanceclf.errors import ParameterError
 from stanceclf.features import split_document
 
 OUTPUT_FORMATS = ("text", "json", "jsonl", "csv")
@@ -102,6 +104,60 @@ def predict_rows(
     return progress
 
 
+_FORMAT_OF_EXTENSION = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".txt": "text"}
+
+
+def output_format(path: str | Path | None, fmt: str | None) -> str:
+    """The output format: ``fmt`` if given, else the one the output file's extension names.
+
+    ``out.csv`` gets CSV and ``out.jsonl`` JSON Lines without ``--format``; standard output and
+    other extensions get ``text``. A ``fmt`` that contradicts a known extension is an error.
+    """
+    implied = _FORMAT_OF_EXTENSION.get(Path(path).suffix.lower()) if path is not None else None
+    if fmt is None:
+        return implied or "text"
+    if implied is not None and implied != fmt:
+        raise ParameterError(
+            f"{path}: --format {fmt} does not match the extension {Path(path).suffix!r} "
+            f"(which means {implied}); change one of them"
+        )
+    return fmt
+
+
+def partial_path(path: str | Path) -> Path:
+    """Where the complete rows of an interrupted run go: beside the output, clearly marked."""
+    path = Path(path)
+    return path.with_name(path.name + ".partial")
+
+
+def predict_to_file(predictor, rows, path: str | Path, *, force: bool = False, **options) -> Path:
+    """:func:`predict_rows` into ``path``, written beside it and renamed into place when complete.
+
+    An interrupted run (``should_stop`` true at the end, or ``KeyboardInterrupt``) never
+    replaces ``path``: its complete rows are renamed to :func:`partial_path` instead, and that
+    is the path returned (or, for ``KeyboardInterrupt``, where the rows are when it propagates).
+    Any other failure removes the temporary file and leaves ``path`` as it was.
+    """
+    from stanceclf.persist import atomic_writer
+
+    writer = atomic_writer(path, "w", force=force, encoding="utf-8")
+    out = writer.__enter__()
+    should_stop = options.get("should_stop")
+    try:
+        predict_rows(predictor, rows, out.write, **options)
+    except KeyboardInterrupt:
+        writer.commit(partial_path(path))
+        raise
+    except BaseException:
+        writer.discard()
+        raise
+    if should_stop is not None and should_stop():
+        writer.commit(partial_path(path))
+        return partial_path(path)
+    writer.commit()
+    return Path(path)
+
+
 def _until(numbered_chunks, should_stop):
     for item in numbered_chunks:
         yield item
@@ -126,7 +182,9 @@ def _start_worker(predictor, formatter) -> None:
     import signal
     import threading
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how an interruption ends
+    # the parent decides how an interruption ends (SIGTERM may be sent to the whole group)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _WORKER_STATE.update(predictor=predictor, formatter=formatter)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 

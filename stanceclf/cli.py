@@ -17,7 +17,6 @@ import click
 from stanceclf.errors import StanceError
 
 EXIT_USER_ERROR = 2
-EXIT_INTERRUPTED = 130
 
 
 class UserError(click.ClickException):
@@ -30,10 +29,16 @@ class _Commands(click.Group):
     """A click group that turns library errors into one clean line and exit code 2."""
 
     def invoke(self, ctx):
+        from stanceclf.interrupts import exit_code, terminate_as_interrupt
+
         try:
-            return super().invoke(ctx)
+            with terminate_as_interrupt():  # SIGTERM cleans up like Ctrl-C (temporary files, folders)
+                return super().invoke(ctx)
         except StanceError as error:
             raise UserError(str(error)) from None
+        except KeyboardInterrupt as interruption:
+            click.echo("interrupted: nothing was written", err=True)
+            ctx.exit(exit_code(interruption))
         except BrokenPipeError:
             # The reader went away (``stanceclf predict ... | head``): not an error of ours.
             sys.stderr.close()
@@ -233,10 +238,16 @@ def main():
     "--output",
     "-o",
     "output_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write here instead of stdout (atomically).",
+    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+    help="Write here instead of stdout (atomically); '-' is stdout.",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "csv"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "jsonl", "csv"]),
+    default=None,
+    help="Output format [default: from the --output extension (.csv, .jsonl, .json, .txt), else text].",
+)
 @click.option("--proba", is_flag=True, help="Show every label's probability.")
 @click.option("--explain", is_flag=True, help="Show the features that pushed each label.")
 @click.option(
@@ -277,9 +288,10 @@ def predict(
       stanceclf predict --input posts.csv --format csv --proba --output stances.csv
       stanceclf predict --model semeval.stance --target atheism "God is great"
     """
-    from stanceclf.batch import BatchProgress, predict_rows
+    from stanceclf.batch import BatchProgress, output_format, partial_path, predict_rows, predict_to_file
     from stanceclf.data import check_text_length, file_argument_warnings, is_encodable, iter_texts
     from stanceclf.inference import load_predictor
+    from stanceclf.interrupts import GracefulStop
     from stanceclf.persist import default_model_path
     from stanceclf.targets import check_target_options, checked_targets
 
@@ -291,6 +303,9 @@ def predict(
         if sys.stdin is None or sys.stdin.isatty():
             raise click.UsageError("give a statement, --input FILE, or '-' to read lines from stdin")
         input_path = Path("-")
+    if output_path is not None and str(output_path) == "-":
+        output_path = None
+    fmt = output_format(output_path, fmt)
     if output_path is not None and output_path.exists() and not force:
         raise UserError(f"{output_path}: already exists (use --force to replace it)")
     for number, text in enumerate(texts, start=1):
@@ -324,7 +339,7 @@ def predict(
 
     if jobs is None:
         jobs = _default_jobs(input_path)
-    interrupted = _GracefulInterrupt()
+    interrupted = GracefulStop()
     options = dict(
         jobs=jobs,
         fmt=fmt,
@@ -339,16 +354,19 @@ def predict(
             if output_path is None:
                 predict_rows(predictor, rows, _stdout_writer(), **options)
             else:
-                _predict_to_file(predictor, rows, output_path, force, options)
+                predict_to_file(predictor, rows, output_path, force=force, **options)
     except KeyboardInterrupt:
         interrupted.requested = True
     if interrupted.requested:
-        where = f" to {output_path}" if output_path else ""
+        where = ""
+        if output_path is not None:
+            kept = "left as it was" if output_path.exists() else "not created"
+            where = f" to {partial_path(output_path)} ({output_path} {kept})"
         click.echo(
             f"interrupted: wrote {progress.rows:,} complete rows{where}, through input line {progress.last_line}",
             err=True,
         )
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(interrupted.exit_code)
     if show_progress:
         where = f" to {output_path}" if output_path else ""
         click.echo(f"\r{progress.rows:,} statements written{where}" + " " * 20, err=True)
@@ -363,65 +381,6 @@ def _default_jobs(input_path: Path | None) -> int:
     if input_path.stat().st_size < 1 << 20:
         return 1
     return max(1, min(os.cpu_count() or 1, 4))
-
-
-def _predict_to_file(predictor, rows, output_path: Path, force: bool, options: dict) -> None:
-    """Predict into a file beside ``output_path`` and rename it into place.
-
-    On Ctrl-C the complete rows written so far are kept; on any other failure the old file
-    (if any) stays as it was and the partial one is removed.
-    """
-    from stanceclf.batch import predict_rows
-    from stanceclf.persist import atomic_writer
-
-    writer = atomic_writer(output_path, "w", force=force, encoding="utf-8")
-    out = writer.__enter__()
-    try:
-        predict_rows(predictor, rows, out.write, **options)
-    except KeyboardInterrupt:
-        writer.commit()
-        raise
-    except BaseException:
-        writer.discard()
-        raise
-    writer.commit()
-
-
-class _GracefulInterrupt:
-    """The first Ctrl-C asks the batch to stop after the current chunk; a second one stops now.
-
-    Used as ``should_stop`` by :func:`stanceclf.batch.predict_rows`, so an interrupted run
-    ends on a row boundary (never a torn line) and can say how far it got.
-    """
-
-    def __init__(self):
-        self.requested = False
-        self._previous = None
-
-    def __call__(self) -> bool:
-        return self.requested
-
-    def _handle(self, signum, frame):
-        import signal
-
-        self.requested = True
-        signal.signal(signal.SIGINT, self._previous)
-
-    def __enter__(self):
-        import signal
-
-        try:
-            self._previous = signal.signal(signal.SIGINT, self._handle)
-        except ValueError:  # not the main thread (e.g. inside a test runner's worker)
-            self._previous = None
-        return self
-
-    def __exit__(self, *exc):
-        import signal
-
-        if self._previous is not None and not self.requested:
-            signal.signal(signal.SIGINT, self._previous)
-        return False
 
 
 def _stdout_writer():

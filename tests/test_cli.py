@@ -396,3 +396,23 @@ def test_a_statement_argument_naming_an_existing_file_is_warned_about(run, model
     with pytest.raises(SystemExit):
         launcher_main(["predict", "--model", str(model_file), "posts.txt"])
     assert "is an existing file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name, first_line", [("out.csv", "text,label"), ("out.jsonl", '{"text": "We back it."')])
+def test_the_output_format_follows_the_extension(run, model_file, tmp_path, name, first_line):
+    out = tmp_path / name
+    assert run("predict", "--model", model_file, "We back it.", "-o", out).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith(first_line)
+
+
+def test_a_format_contradicting_the_extension_is_refused(run, model_file, tmp_path):
+    result = run("predict", "--model", model_file, "We back it.", "-o", tmp_path / "out.csv", "--format", "jsonl")
+    assert_one_line_error(result, "--format jsonl does not match the extension '.csv'")
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_output_dash_is_standard_output(run, model_file, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("predict", "--model", model_file, "We back it.", "-o", "-", "--format", "jsonl")
+    assert result.exit_code == 0 and json.loads(result.stdout)["text"] == "We back it."
+    assert list(tmp_path.iterdir()) == []
