@@ -426,6 +426,12 @@ def _stdout_writer():
 @_column_options
 @_model_options
 @click.option("--cv", type=click.IntRange(min=2), default=None, help="Also report K-fold cross-validated macro-F1.")
+@click.option(
+    "--group-by",
+    type=click.Choice(["target"]),
+    default=None,
+    help="With --cv: hold out whole targets in each fold (the honest figure for new topics).",
+)
 @click.option("--jobs", type=int, default=None, help="Parallel jobs for --cv (-1: all cores).")
 @click.option(
     "--out-of-core",
@@ -450,6 +456,7 @@ def train(
     target_column,
     split,
     cv,
+    group_by,
     jobs,
     out_of_core,
     chunk_size,
@@ -470,6 +477,8 @@ def train(
 
     if output_path.exists() and not force:
         raise UserError(f"{output_path}: already exists (use --force to replace it)")
+    if group_by and not cv:
+        raise click.UsageError("--group-by target needs --cv K")
     labels = {"label_map": label_map, "fold_case": fold_case}
     if out_of_core:
         _train_out_of_core(
@@ -495,7 +504,7 @@ def train(
     )
     from stanceclf.training import train as train_model
 
-    summary = train_model(dataset, params, cv=cv, n_jobs=jobs)
+    summary = train_model(dataset, params, cv=cv, n_jobs=jobs, group_by=group_by)
     summary.model.save(output_path, force=force)
     click.echo(f"trained on {len(dataset):,} statements from {data}")
     for label, count in summary.label_counts.items():
@@ -505,7 +514,8 @@ def train(
     if summary.cv_report is not None:
         folds = summary.cv_report["fold_macro_f1"]
         spread = (max(folds) - min(folds)) / 2
-        click.echo(f"{cv}-fold CV      macro-F1 {summary.cv_report['macro_f1']:.4f} (folds +/- {spread:.4f})")
+        kind = "CV by target" if group_by else "CV     "
+        click.echo(f"{cv}-fold {kind} macro-F1 {summary.cv_report['macro_f1']:.4f} (folds +/- {spread:.4f})")
     click.echo(f"saved to {output_path}")
 
 
@@ -570,6 +580,12 @@ def _train_out_of_core(
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_column_options
 @click.option("--cv", type=click.IntRange(min=2), default=None, help="Cross-validate a fresh model on DATA instead.")
+@click.option(
+    "--group-by",
+    type=click.Choice(["target"]),
+    default=None,
+    help="With --cv: hold out whole targets in each fold (the honest figure for new topics).",
+)
 @click.option("--jobs", type=int, default=None, help="Parallel jobs for --cv (-1: all cores).")
 @click.option(
     "--metric",
@@ -590,6 +606,7 @@ def evaluate(
     target_column,
     split,
     cv,
+    group_by,
     jobs,
     metric,
     **model_options,
@@ -605,6 +622,8 @@ def evaluate(
     from stanceclf.data import load_dataset
     from stanceclf.metrics import format_report
 
+    if group_by and not cv:
+        raise click.UsageError("--group-by target needs --cv K")
     dataset = load_dataset(
         data,
         text_column=text_column,
@@ -618,7 +637,9 @@ def evaluate(
     if cv is not None:
         from stanceclf.training import cross_validate
 
-        report = cross_validate(dataset, _params(**model_options), folds=cv, n_jobs=jobs, semeval=metric == "semeval")
+        report = cross_validate(
+            dataset, _params(**model_options), folds=cv, n_jobs=jobs, semeval=metric == "semeval", group_by=group_by
+        )
     else:
         from stanceclf.inference import load_predictor
         from stanceclf.persist import default_model_path
@@ -630,7 +651,8 @@ def evaluate(
         click.echo(json.dumps(report, indent=2))
     else:
         if cv is not None:
-            click.echo(f"{cv}-fold stratified cross-validation (out-of-fold predictions pooled)")
+            kind = "cross-validation holding out whole targets" if group_by else "stratified cross-validation"
+            click.echo(f"{cv}-fold {kind} (out-of-fold predictions pooled)")
         click.echo(format_report(report))
 
 

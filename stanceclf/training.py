@@ -33,7 +33,12 @@ class TrainingSummary:
 
 
 def train(
-    dataset: Dataset, params: dict | None = None, *, cv: int | None = None, n_jobs: int | None = None
+    dataset: Dataset,
+    params: dict | None = None,
+    *,
+    cv: int | None = None,
+    n_jobs: int | None = None,
+    group_by: str | None = None,
 ) -> TrainingSummary:
     """Fit a :class:`StanceClassifier` on ``dataset`` and record its provenance.
 
@@ -46,13 +51,16 @@ def train(
         Also run stratified ``cv``-fold cross-validation and record its macro-F1.
     n_jobs : int, optional
         Parallel jobs for the cross-validation.
+    group_by : {"target"}, optional
+        Hold out whole targets in each cross-validation fold (see :func:`cross_validate`).
 
     Returns
     -------
     TrainingSummary
     """
     params = dict(params or {})
-    cv_report = cross_validate(dataset, params, folds=cv, n_jobs=n_jobs) if cv else None
+    cv_report = cross_validate(dataset, params, folds=cv, n_jobs=n_jobs, group_by=group_by) if cv else None
+    prefix = f"cv{cv}_by_target" if group_by else f"cv{cv}"
     start = time.perf_counter()
     model = StanceClassifier(**params).fit(_inputs(dataset, params), dataset.labels)
     seconds = time.perf_counter() - start
@@ -66,7 +74,7 @@ def train(
         },
         "metrics": {}
         if cv_report is None
-        else {f"cv{cv}_macro_f1": cv_report["macro_f1"], f"cv{cv}_accuracy": cv_report["accuracy"]},
+        else {f"{prefix}_macro_f1": cv_report["macro_f1"], f"{prefix}_accuracy": cv_report["accuracy"]},
     }
     if model.target_mode != "none":  # so that prediction can tell a new target from a known one
         model.provenance_["targets"] = sorted(set(dataset.targets))
@@ -81,36 +89,62 @@ def cross_validate(
     n_jobs: int | None = None,
     seed: int = 0,
     semeval: bool = False,
+    group_by: str | None = None,
 ) -> dict:
-    """Stratified K-fold cross-validation of a fresh model on ``dataset``.
+    """K-fold cross-validation of a fresh model on ``dataset``.
+
+    Folds are stratified by label; with ``group_by="target"`` they hold out whole targets
+    instead (scikit-learn's ``GroupKFold``, shuffled by ``seed``), so that every statement is
+    scored by a model that never saw its target: the honest figure for new topics.
 
     Returns the classification report of the pooled out-of-fold predictions, plus
-    ``folds``, ``fold_macro_f1`` (one score per fold) and ``seed``.
+    ``folds``, ``fold_macro_f1`` (one score per fold), ``seed`` and ``group_by``.
     """
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.model_selection import GroupKFold, StratifiedKFold, cross_val_predict
 
     check_jobs(n_jobs)
     if folds < 2:
         raise DataError(located(dataset.path, None, f"cross-validation needs at least 2 folds, got {folds}"))
-    smallest, count = min(Counter(dataset.labels).items(), key=lambda item: item[1])
-    if count < folds:
-        raise DataError(
-            located(
-                dataset.path, None, f"label {smallest!r} has only {count} statements; {folds}-fold CV needs {folds}"
-            )
-        )
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     labels = np.asarray(dataset.labels, dtype=object)
+    groups = None
+    if group_by is not None:
+        if group_by != "target":
+            raise ParameterError(f"group_by must be 'target' or None, got {group_by!r}")
+        if dataset.targets is None:
+            raise DataError(located(dataset.path, None, "cannot hold out targets: the data has no target column"))
+        groups = np.asarray(dataset.targets, dtype=object)
+        distinct = len(set(dataset.targets))
+        if distinct < folds:
+            raise DataError(
+                located(
+                    dataset.path, None, f"{folds}-fold CV holding out targets needs {folds} targets, found {distinct}"
+                )
+            )
+        splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+    else:
+        smallest, count = min(Counter(dataset.labels).items(), key=lambda item: item[1])
+        if count < folds:
+            raise DataError(
+                located(
+                    dataset.path, None, f"label {smallest!r} has only {count} statements; {folds}-fold CV needs {folds}"
+                )
+            )
+        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     predicted = cross_val_predict(
-        StanceClassifier(**(params or {})), _inputs(dataset, params), labels, cv=splitter, n_jobs=n_jobs
+        StanceClassifier(**(params or {})),
+        _inputs(dataset, params),
+        labels,
+        groups=groups,
+        cv=splitter,
+        n_jobs=n_jobs,
     )
     report = classification_report(labels, predicted)
     fold_scores = []
-    for _, test_index in splitter.split(dataset.texts, labels):
+    for _, test_index in splitter.split(dataset.texts, labels, groups):
         fold_scores.append(
             classification_report(labels[test_index], predicted[test_index], report["labels"])["macro_f1"]
         )
-    report.update(folds=folds, fold_macro_f1=fold_scores, seed=seed)
+    report.update(folds=folds, fold_macro_f1=fold_scores, seed=seed, group_by=group_by)
     if semeval:
         report.update(_semeval(dataset, predicted.tolist()))
     return report

@@ -1,0 +1,35 @@
+"""Training, evaluation and cross-validation as library functions."""
+
+from __future__ import annotations
+
+import numpy as np
+from click.testing import CliRunner
+
+from conftest import STATEMENTS
+from stanceclf import StanceClassifier
+from stanceclf.cli import main
+from stanceclf.data import load_dataset
+from stanceclf.metrics import classification_report
+from stanceclf.training import cross_validate
+
+
+def test_cross_validation_grouped_by_target_scores_each_target_with_a_model_that_never_saw_it(labelled_csv):
+    data = load_dataset(labelled_csv)
+    report = cross_validate(data, {"char_ngram_range": None}, folds=2, group_by="target")
+    texts, labels, targets = (np.array(column, dtype=object) for column in zip(*STATEMENTS))
+    pooled = np.empty(len(texts), dtype=object)
+    for held_out in ("tram line", "library"):
+        test = targets == held_out
+        model = StanceClassifier(char_ngram_range=None).fit(list(texts[~test]), list(labels[~test]))
+        pooled[test] = model.predict(list(texts[test]))
+    assert report["group_by"] == "target"
+    assert report["macro_f1"] == classification_report(labels, pooled)["macro_f1"]
+    assert report["macro_f1"] != cross_validate(data, {"char_ngram_range": None}, folds=2)["macro_f1"]
+
+
+def test_cli_cross_validates_by_target_and_needs_cv_for_it(labelled_csv, tmp_path):
+    result = CliRunner().invoke(main, ["evaluate", str(labelled_csv), "--cv", "2", "--group-by", "target"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("2-fold cross-validation holding out whole targets")
+    result = CliRunner().invoke(main, ["train", str(labelled_csv), "-o", str(tmp_path / "m"), "--group-by", "target"])
+    assert result.exit_code == 2 and "needs --cv" in result.output
