@@ -190,6 +190,18 @@ def _params(
     }
 
 
+_reading_options = [
+    click.option("--delimiter", default=None, help="CSV field separator, e.g. ';' or tab [default: by extension]."),
+    click.option("--encoding", default="utf-8", show_default=True, help="Input encoding, e.g. cp1252."),
+]
+
+
+def _reading(command):
+    for option in reversed(_reading_options):
+        command = option(command)
+    return command
+
+
 def _column_options(command, *, labels: bool = True):
     command = click.option("--split", default=None, help="Use only the rows whose 'split' column holds this value.")(
         command
@@ -197,6 +209,7 @@ def _column_options(command, *, labels: bool = True):
     command = click.option(
         "--target-column", default=None, help="Column naming the target [default: 'target' if present]."
     )(command)
+    command = _reading(command)
     if labels:
         for option in reversed(_label_options):
             command = option(command)
@@ -256,6 +269,7 @@ def main():
 @click.option("--text-column", default="text", show_default=True, help="Text column of a CSV/TSV/JSONL input.")
 @click.option("--target", default=None, help="The target of every statement (models trained with --target-mode).")
 @click.option("--target-column", default=None, help="Target column of a CSV/TSV/JSONL input.")
+@_reading
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
@@ -275,6 +289,8 @@ def predict(
     text_column,
     target,
     target_column,
+    delimiter,
+    encoding,
     jobs,
     force,
 ):
@@ -320,7 +336,9 @@ def predict(
     rows = (
         enumerate(texts, start=1)
         if texts
-        else iter_texts(input_path, text_column=text_column, target_column=target_column)
+        else iter_texts(
+            input_path, text_column=text_column, target_column=target_column, delimiter=delimiter, encoding=encoding
+        )
     )
     if target_column is not None and predictor.uses_targets:
         rows = checked_targets(predictor, rows, input_path, lambda warning: click.echo(warning, err=True))
@@ -453,6 +471,8 @@ def train(
     label_column,
     label_map,
     fold_case,
+    delimiter,
+    encoding,
     target_column,
     split,
     cv,
@@ -479,7 +499,7 @@ def train(
         raise UserError(f"{output_path}: already exists (use --force to replace it)")
     if group_by and not cv:
         raise click.UsageError("--group-by target needs --cv K")
-    labels = {"label_map": label_map, "fold_case": fold_case}
+    reading = {"label_map": label_map, "fold_case": fold_case, "delimiter": delimiter, "encoding": encoding}
     if out_of_core:
         _train_out_of_core(
             data,
@@ -492,13 +512,18 @@ def train(
             chunk_size,
             force,
             model_options,
-            labels,
+            reading,
         )
         return
     params = _params(**model_options)
     dataset = _load_while_importing(
         lambda: load_dataset(
-            data, text_column=text_column, label_column=label_column, target_column=target_column, split=split, **labels
+            data,
+            text_column=text_column,
+            label_column=label_column,
+            target_column=target_column,
+            split=split,
+            **reading,
         ),
         "stanceclf.training",
     )
@@ -544,7 +569,7 @@ def _load_while_importing(load, module: str):
 
 
 def _train_out_of_core(
-    data, output_path, text_column, label_column, target_column, split, cv, chunk_size, force, options, labels
+    data, output_path, text_column, label_column, target_column, split, cv, chunk_size, force, options, reading
 ):
     from stanceclf.outofcore import train_out_of_core
 
@@ -563,7 +588,7 @@ def _train_out_of_core(
         target_column=target_column,
         split=split,
         chunk_size=chunk_size,
-        **labels,
+        **reading,
     )
     summary.model.save(output_path, force=force)
     click.echo(f"trained out of core on {sum(summary.label_counts.values()):,} statements from {data}")
@@ -603,6 +628,8 @@ def evaluate(
     label_column,
     label_map,
     fold_case,
+    delimiter,
+    encoding,
     target_column,
     split,
     cv,
@@ -633,6 +660,8 @@ def evaluate(
         min_labels=1 if cv is None else 2,
         label_map=label_map,
         fold_case=fold_case,
+        delimiter=delimiter,
+        encoding=encoding,
     )
     if cv is not None:
         from stanceclf.training import cross_validate
@@ -726,8 +755,9 @@ def data():
 )
 @_label_options[0]
 @_label_options[1]
+@_reading
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def data_check(path, text_column, label_column, labels, label_map, fold_case, fmt):
+def data_check(path, text_column, label_column, labels, label_map, fold_case, delimiter, encoding, fmt):
     """Counts per label, target and split, lengths, duplicates and conflicts; exit 2 on errors.
 
     \b
@@ -744,6 +774,8 @@ def data_check(path, text_column, label_column, labels, label_map, fold_case, fm
         expected_labels=expected,
         label_map=label_map,
         fold_case=fold_case,
+        delimiter=delimiter,
+        encoding=encoding,
     )
     if fmt == "json":
         click.echo(
@@ -773,7 +805,21 @@ def data_check(path, text_column, label_column, labels, label_map, fold_case, fm
 @click.option("--top", type=click.IntRange(min=1), default=30, show_default=True, help="How many rows to list.")
 @click.option("--jobs", type=int, default=None, help="Parallel jobs (-1: all cores).")
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
-def data_audit(path, text_column, label_column, label_map, fold_case, target_column, split, folds, top, jobs, fmt):
+def data_audit(
+    path,
+    text_column,
+    label_column,
+    label_map,
+    fold_case,
+    delimiter,
+    encoding,
+    target_column,
+    split,
+    folds,
+    top,
+    jobs,
+    fmt,
+):
     """List the rows whose given label a cross-validated model finds least likely.
 
     Rows marked * are flagged by confident learning's per-label thresholds; re-read them first.
@@ -793,6 +839,8 @@ def data_audit(path, text_column, label_column, label_map, fold_case, target_col
         split=split,
         label_map=label_map,
         fold_case=fold_case,
+        delimiter=delimiter,
+        encoding=encoding,
     )
     rows = audit_labels(dataset, folds=folds, n_jobs=jobs)
     flagged = sum(row.flagged for row in rows)

@@ -114,6 +114,8 @@ def load_dataset(
     split_column: str = "split",
     label_map: dict[str, str] | None = None,
     fold_case: bool = False,
+    delimiter: str | None = None,
+    encoding: str = "utf-8",
 ) -> Dataset:
     """Read a labelled file and check it is fit to train or evaluate on.
 
@@ -144,6 +146,12 @@ def load_dataset(
     fold_case : bool, default False
         Lower-case every label. Without it, two labels that differ only in case
         (``Support`` and ``support``) are an error rather than two labels.
+    delimiter : str, optional
+        The character between CSV fields, e.g. ``";"`` (default: ``,`` for ``.csv``, tab for
+        ``.tsv``).
+    encoding : str, default "utf-8"
+        The file's encoding, e.g. ``"cp1252"`` for spreadsheet exports (ASCII-compatible
+        encodings only).
 
     Returns
     -------
@@ -188,7 +196,9 @@ def load_dataset(
         records = frame_records(path, required, optional, digest)
         path = FRAME_NAME
     else:
-        records = iter_records(path, required, optional=optional, fmt=fmt, digest=digest)
+        records = iter_records(
+            path, required, optional=optional, fmt=fmt, digest=digest, delimiter=delimiter, encoding=encoding
+        )
     for line, row in records:
         text, label = labelled_row(path, line, row, text_column, label_column)
         label = relabel(label, label_map, fold_case)
@@ -351,6 +361,8 @@ def iter_texts(
     text_column: str = "text",
     target_column: str | None = None,
     fmt: str | None = None,
+    delimiter: str | None = None,
+    encoding: str = "utf-8",
 ) -> Iterator[tuple[int, str]]:
     """Stream ``(line, text)`` pairs from an unlabelled file, in order, one per input row.
 
@@ -362,14 +374,14 @@ def iter_texts(
     if fmt == "txt":
         if target_column is not None:
             raise DataError(located(path, None, "a .txt file has no columns; give the target with --target"))
-        for line, content in _iter_lines(path):
+        for line, content in _iter_lines(path, encoding=encoding):
             yield line, check_text_length(path, line, content.rstrip("\r\n"))
         return
     if target_column is None:
-        for line, row in iter_records(path, [text_column], fmt=fmt):
+        for line, row in iter_records(path, [text_column], fmt=fmt, delimiter=delimiter, encoding=encoding):
             yield line, check_text_length(path, line, row[text_column])
         return
-    for line, row in iter_records(path, [text_column, target_column], fmt=fmt):
+    for line, row in iter_records(path, [text_column, target_column], fmt=fmt, delimiter=delimiter, encoding=encoding):
         yield line, (check_text_length(path, line, row[text_column]), row[target_column].strip())
 
 
@@ -423,20 +435,49 @@ def iter_records(
     optional: Iterable[str] = (),
     fmt: str | None = None,
     digest=None,
+    delimiter: str | None = None,
+    encoding: str = "utf-8",
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Stream ``(line, row)`` from a CSV, TSV or JSONL file, checking the required columns.
 
     ``row`` maps column names to strings; ``line`` is the line the row starts on.
+    ``delimiter`` overrides the CSV field separator, ``encoding`` the file's UTF-8.
     """
     fmt = detect_format(path, fmt)
     required, optional = list(required), list(optional)
-    lines = _iter_lines(path, digest)
+    delimiter = check_delimiter(delimiter)
+    check_encoding(encoding)
+    lines = _iter_lines(path, digest, encoding=encoding)
     if fmt == "jsonl":
         yield from _iter_jsonl(path, lines, required, optional)
     elif fmt in ("csv", "tsv"):
-        yield from _iter_csv(path, lines, "," if fmt == "csv" else "\t", required)
+        yield from _iter_csv(path, lines, delimiter or ("," if fmt == "csv" else "\t"), required)
     else:
         raise DataError(located(path, None, f"{fmt} files have no columns; use .csv, .tsv or .jsonl"))
+
+
+def check_delimiter(delimiter: str | None) -> str | None:
+    """One character, with ``\\t`` and ``tab`` accepted for a tab; a :class:`DataError` otherwise."""
+    if delimiter is None:
+        return None
+    if delimiter in ("\\t", "tab", "TAB"):
+        return "\t"
+    if len(delimiter) != 1 or delimiter in '\r\n"':
+        raise DataError(f"the delimiter must be one character other than a quote or line end, got {delimiter!r}")
+    return delimiter
+
+
+def check_encoding(encoding: str) -> str:
+    """Accept an ASCII-compatible encoding Python knows (files are split into lines as bytes)."""
+    import codecs
+
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise DataError(f"unknown encoding {encoding!r} (e.g. utf-8, cp1252, latin-1)") from None
+    if name.startswith(("utf-16", "utf-32")):
+        raise DataError(f"encoding {encoding!r} is not supported: convert the file to UTF-8 first")
+    return name
 
 
 def _iter_csv(path, lines: Iterator[tuple[int, str]], delimiter: str, required: list[str]):
@@ -461,7 +502,11 @@ def _iter_csv(path, lines: Iterator[tuple[int, str]], delimiter: str, required: 
         missing = [name for name in required if name not in header]
         if missing:
             found = ", ".join(repr(name) for name in header)
-            raise DataError(located(path, 1, f"no column {missing[0]!r} in the header (found {found})"))
+            hint = ""
+            other = next((sep for sep in (";", "\t", ",", "|") if sep != delimiter and sep in "".join(header)), None)
+            if other is not None:
+                hint = f"; the columns seem to be separated by {other!r}: try --delimiter {other!r}"
+            raise DataError(located(path, 1, f"no column {missing[0]!r} in the header (found {found}){hint}"))
         while True:
             start = numbered.last + 1
             try:
@@ -537,11 +582,13 @@ def is_encodable(text: str) -> bool:
 STDIN_NAME = "<stdin>"
 
 
-def _iter_lines(path: str | Path, digest=None) -> Iterator[tuple[int, str]]:
+def _iter_lines(path: str | Path, digest=None, encoding: str = "utf-8") -> Iterator[tuple[int, str]]:
     """Yield ``(line number, decoded line with '\\n' end)``, splitting on \\n, \\r\\n and lone \\r.
 
-    Decoding is strict UTF-8 line by line so that an undecodable byte is reported with its line.
+    Decoding is strict (UTF-8 unless told) line by line so that an undecodable byte is
+    reported with its line.
     """
+    utf8 = check_encoding(encoding) == "utf-8"
     if str(path) == "-":
         if sys.stdin is None or getattr(sys.stdin, "closed", False):
             raise DataError(located(STDIN_NAME, None, "standard input is closed (give statements or --input FILE)"))
@@ -564,13 +611,15 @@ def _iter_lines(path: str | Path, digest=None) -> Iterator[tuple[int, str]]:
             for piece in pieces:
                 number += 1
                 try:
-                    text = piece.decode("utf-8")
+                    text = piece.decode(encoding)
                 except UnicodeDecodeError as error:
+                    hint = "; from a spreadsheet? try --encoding cp1252" if utf8 else "; is --encoding right?"
                     raise DataError(
                         located(
                             path,
                             number,
-                            f"not valid UTF-8 (byte 0x{piece[error.start]:02x} at column {error.start + 1})",
+                            f"not valid {'UTF-8' if utf8 else encoding} "
+                            f"(byte 0x{piece[error.start]:02x} at column {error.start + 1}){hint}",
                         )
                     ) from None
                 if number == 1 and text.startswith(_BOM):

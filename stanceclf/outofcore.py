@@ -60,6 +60,8 @@ def train_out_of_core(
     fmt: str | None = None,
     label_map: dict[str, str] | None = None,
     fold_case: bool = False,
+    delimiter: str | None = None,
+    encoding: str = "utf-8",
 ) -> OutOfCoreSummary:
     """Train a hashed :class:`StanceClassifier` on ``path`` without holding the data in memory.
 
@@ -74,8 +76,8 @@ def train_out_of_core(
         Train on the rows whose ``split`` column holds this value only (all rows are checked).
     chunk_size : int
         Rows per chunk: the unit of memory, of shuffling and of progress.
-    label_map, fold_case
-        Rename and lower-case labels as :func:`stanceclf.data.load_dataset` does.
+    label_map, fold_case, delimiter, encoding
+        As for :func:`stanceclf.data.load_dataset`.
 
     Raises
     ------
@@ -103,6 +105,7 @@ def train_out_of_core(
             fmt=fmt,
             seed=template.random_state,
             relabelling=(label_map, fold_case),
+            reading={"delimiter": delimiter, "encoding": encoding},
         )
         classes = np.array(sorted(scan.label_counts))
         idf = [smoothed_idf(frequency, scan.rows) for frequency in scan.frequencies]
@@ -186,6 +189,7 @@ def _scan(
     fmt,
     seed,
     relabelling=(None, False),
+    reading=None,
 ):
     """Read and check every row once; spill each chunk's hashed counts; add up document frequencies."""
     text_column, label_column, target_column = columns
@@ -228,7 +232,7 @@ def _scan(
         texts, codes = [], []
 
     optional = [] if target_column else ["target"]
-    for line, row in iter_records(path, required, optional=optional, fmt=fmt, digest=digest):
+    for line, row in iter_records(path, required, optional=optional, fmt=fmt, digest=digest, **(reading or {})):
         text, label = labelled_row(path, line, row, text_column, label_column)
         label = relabel(label, *relabelling)
         target = row.get(target_column or "target", "").strip()

@@ -54,6 +54,8 @@ def check_corpus(
     expected_labels: tuple[str, ...] | None = STANCE_LABELS,
     label_map: dict[str, str] | None = None,
     fold_case: bool = False,
+    delimiter: str | None = None,
+    encoding: str = "utf-8",
 ) -> CorpusCheck:
     """Read a labelled file and report everything wrong or suspicious in it.
 
@@ -78,7 +80,9 @@ def check_corpus(
     split_labels: dict[str, Counter] = defaultdict(Counter)
     optional = [target_column, split_column, id_column]
     first_line_of_label: dict[str, int] = {}
-    for line, row in iter_records(path, [text_column, label_column], optional=optional):
+    for line, row in iter_records(
+        path, [text_column, label_column], optional=optional, delimiter=delimiter, encoding=encoding
+    ):
         report.rows += 1
         text, label = row[text_column], relabel(row[label_column].strip(), label_map, fold_case)
         target, split, row_id = (row.get(name, "").strip() for name in optional)

@@ -416,3 +416,18 @@ def test_output_dash_is_standard_output(run, model_file, tmp_path, monkeypatch):
     result = run("predict", "--model", model_file, "We back it.", "-o", "-", "--format", "jsonl")
     assert result.exit_code == 0 and json.loads(result.stdout)["text"] == "We back it."
     assert list(tmp_path.iterdir()) == []
+
+
+def test_train_and_predict_read_semicolon_cp1252_files_when_told(run, tmp_path):
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";").writerows([("text", "label"), *[row[:2] for row in STATEMENTS]])
+    data = tmp_path / "export.csv"
+    data.write_bytes((buffer.getvalue() + "Caf\u00e9 owners back the tram.;support\n").encode("cp1252"))
+    model = tmp_path / "m.stance"
+    common = ["--delimiter", ";", "--encoding", "cp1252"]
+    assert run("train", data, "-o", model, "--char-ngrams", "none", *common).exit_code == 0
+    result = run("predict", "--model", model, "--input", data, "--format", "csv", *common)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].startswith("Caf\u00e9 owners back the tram.,")
+    assert run("data", "check", data, *common).exit_code in (0, 2)
+    assert "not valid" not in run("data", "check", data, *common).output

@@ -202,3 +202,32 @@ def test_a_null_jsonl_text_is_called_null_not_missing(tmp_path):
 def test_a_dataset_repr_is_one_short_line(labelled_csv):
     text = repr(load_dataset(labelled_csv))
     assert len(text) < 200 and "24 statements" in text and "\n" not in text
+
+
+SPREADSHEET_EXPORT = b"text;label\nCaf\xe9 owners back the plan.;support\nNo caf\xe9, no plan.;oppose\n"
+
+
+def test_semicolons_and_cp1252_from_spreadsheets_are_read_when_named(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(SPREADSHEET_EXPORT)
+    data = load_dataset(path, delimiter=";", encoding="cp1252")
+    assert data.texts == ["Caf\u00e9 owners back the plan.", "No caf\u00e9, no plan."]
+
+
+@pytest.mark.parametrize(
+    "options, fragment",
+    [
+        ({}, "no column 'text' in the header (found 'text;label'); the columns seem to be separated by ';'"),
+        (
+            {"delimiter": ";"},
+            "export.csv:2: not valid UTF-8 (byte 0xe9 at column 4); from a spreadsheet? try --encoding",
+        ),
+        ({"delimiter": ";", "encoding": "klingon"}, "unknown encoding 'klingon'"),
+    ],
+)
+def test_a_wrong_delimiter_or_encoding_is_named_with_the_fix(tmp_path, options, fragment):
+    path = tmp_path / "export.csv"
+    path.write_bytes(SPREADSHEET_EXPORT)
+    with pytest.raises(DataError) as error:
+        load_dataset(path, **options)
+    assert fragment in str(error.value)
