@@ -359,7 +359,7 @@ class _CsvFormatter(_Formatter):
     def _columns(self, with_target: bool) -> str:
         columns = ["text"] + (["target"] if with_target else []) + ["label"]
         columns += [f"proba_{c}" for c in self.classes] if self.proba else []
-        return _csv_line(columns + (["explain"] if self.explain else []))
+        return csv_line(columns + (["explain"] if self.explain else []))
 
     def rows(self, texts, probabilities, explanations, first: bool) -> str:
         lines = [self._columns(with_target=not isinstance(texts[0], str))] if first else []
@@ -372,11 +372,12 @@ class _CsvFormatter(_Formatter):
                 cells += [repr(p) for p in record["proba"].values()]
             if "explain" in record:
                 cells.append(neutralise_formula(json.dumps(record["explain"], ensure_ascii=False)))
-            lines.append(_csv_line(cells))
+            lines.append(csv_line(cells))
         return "".join(lines)
 
 
-def _csv_line(cells: list[str]) -> str:
+def csv_line(cells: list[str]) -> str:
+    """One CSV row, quoting cells that hold a comma, a quote or a line end."""
     quoted = []
     for cell in cells:
         if any(ch in cell for ch in ',"\n\r'):

@@ -613,6 +613,13 @@ def _train_out_of_core(
 )
 @click.option("--jobs", type=int, default=None, help="Parallel jobs for --cv (-1: all cores).")
 @click.option(
+    "--predictions",
+    "predictions_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write every row's gold label, predicted label and probabilities to this new .csv or .jsonl file.",
+)
+@click.option(
     "--metric",
     type=click.Choice(["macro-f1", "semeval"]),
     default="macro-f1",
@@ -635,6 +642,7 @@ def evaluate(
     cv,
     group_by,
     jobs,
+    predictions_path,
     metric,
     **model_options,
 ):
@@ -651,6 +659,8 @@ def evaluate(
 
     if group_by and not cv:
         raise click.UsageError("--group-by target needs --cv K")
+    if predictions_path and cv:
+        raise click.UsageError("--predictions scores a saved model; it cannot be combined with --cv")
     dataset = load_dataset(
         data,
         text_column=text_column,
@@ -675,7 +685,7 @@ def evaluate(
         from stanceclf.training import evaluate as evaluate_model
 
         predictor = load_predictor(model_path or default_model_path())
-        report = evaluate_model(predictor, dataset, semeval=metric == "semeval")
+        report = evaluate_model(predictor, dataset, semeval=metric == "semeval", predictions=predictions_path)
     if fmt == "json":
         click.echo(json.dumps(report, indent=2))
     else:

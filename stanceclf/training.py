@@ -150,24 +150,71 @@ def cross_validate(
     return report
 
 
-def evaluate(model, dataset: Dataset, *, semeval: bool = False) -> dict:
+def evaluate(model, dataset: Dataset, *, semeval: bool = False, predictions: str | Path | None = None) -> dict:
     """Score a fitted model (``StanceClassifier`` or ``Predictor``) on a labelled dataset.
 
     The data's labels must be labels of the model (a subset is fine): scoring ``FAVOR`` against
     a model that says ``support`` would report a meaningless accuracy of zero, so it is refused;
     rename labels with ``load_dataset(..., label_map=...)``. With ``semeval=True`` the report
     adds SemEval-2016's ``f_avg`` and, where the data has targets, ``f_avg_tweeteval`` and
-    ``f_avg_by_target``.
+    ``f_avg_by_target``. With ``predictions``, every row's line, text, target, gold label,
+    predicted label and probabilities are also written to that new ``.csv`` or ``.jsonl`` file.
     """
     uses_targets = _uses_targets(getattr(model, "model", None) or model)
     check_labels_known(dataset, [str(label) for label in model.classes_])
     check_dataset_targets(model, dataset)
-    predicted = [str(p) for p in model.predict(dataset.inputs(uses_targets))]
-    labels = sorted(set(map(str, model.classes_)) | set(dataset.labels))
+    if predictions is not None:
+        fmt = _predictions_format(predictions)
+    probabilities = np.asarray(model.predict_proba(dataset.inputs(uses_targets)))
+    classes = [str(label) for label in model.classes_]
+    predicted = [classes[i] for i in probabilities.argmax(axis=1).tolist()]
+    labels = sorted(set(classes) | set(dataset.labels))
     report = classification_report(dataset.labels, predicted, labels)
     if semeval:
         report.update(_semeval(dataset, predicted))
+    if predictions is not None:
+        _write_predictions(predictions, fmt, dataset, predicted, probabilities, classes)
     return report
+
+
+def _predictions_format(path) -> str:
+    from stanceclf.errors import OutputExistsError
+
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".csv", ".jsonl"):
+        raise ParameterError(
+            f"{path}: per-row predictions are written as .csv or .jsonl, not {suffix or 'no extension'!r}"
+        )
+    if Path(path).exists():
+        raise OutputExistsError(located(path, None, "already exists (remove it or choose another name)"))
+    return suffix[1:]
+
+
+def _write_predictions(path, fmt: str, dataset: Dataset, predicted, probabilities, classes) -> None:
+    """One row per statement: line, text, target, gold, predicted, correct, a probability per label."""
+    import json
+
+    from stanceclf.batch import csv_line, neutralise_formula
+    from stanceclf.persist import atomic_writer
+
+    targets = dataset.targets if dataset.targets is not None else [None] * len(dataset)
+    with atomic_writer(path, "w", encoding="utf-8") as out:
+        if fmt == "csv":
+            target_column = ["target"] if dataset.targets is not None else []
+            header = ["line", "text", *target_column, "gold", "predicted", "correct"]
+            out.write(csv_line(header + [f"proba_{label}" for label in classes]))
+        for line, text, target, gold, guess, row in zip(
+            dataset.lines, dataset.texts, targets, dataset.labels, predicted, probabilities.tolist()
+        ):
+            if fmt == "jsonl":
+                record = {"line": line, "text": text, **({"target": target} if target is not None else {})}
+                record.update(gold=gold, predicted=guess, correct=gold == guess, proba=dict(zip(classes, row)))
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            else:
+                cells = [str(line), neutralise_formula(text)]
+                cells += [neutralise_formula(target)] if target is not None else []
+                cells += [gold, guess, str(gold == guess).lower(), *map(repr, row)]
+                out.write(csv_line(cells))
 
 
 def check_jobs(n_jobs: int | None) -> None:

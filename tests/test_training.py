@@ -33,3 +33,30 @@ def test_cli_cross_validates_by_target_and_needs_cv_for_it(labelled_csv, tmp_pat
     assert result.output.startswith("2-fold cross-validation holding out whole targets")
     result = CliRunner().invoke(main, ["train", str(labelled_csv), "-o", str(tmp_path / "m"), "--group-by", "target"])
     assert result.exit_code == 2 and "needs --cv" in result.output
+
+
+def test_evaluate_writes_every_rows_gold_prediction_and_probabilities(labelled_csv, model_file, tmp_path):
+    import csv
+    import json
+
+    out = tmp_path / "rows.csv"
+    result = CliRunner().invoke(
+        main, ["evaluate", str(labelled_csv), "--model", str(model_file), "--predictions", str(out), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    assert [row["text"] for row in rows] == [s[0] for s in STATEMENTS]
+    assert [row["gold"] for row in rows] == [s[1] for s in STATEMENTS] and rows[0]["line"] == "2"
+    accuracy = sum(row["correct"] == "true" for row in rows) / len(rows)
+    assert accuracy == json.loads(result.stdout)["accuracy"]
+    assert all(
+        row["predicted"] == max(("conditional", "oppose", "support"), key=lambda k: float(row[f"proba_{k}"]))
+        for row in rows
+    )
+    again = CliRunner().invoke(
+        main, ["evaluate", str(labelled_csv), "--model", str(model_file), "--predictions", str(out)]
+    )
+    assert again.exit_code == 2 and "already exists" in again.output
+    jsonl = tmp_path / "rows.jsonl"
+    CliRunner().invoke(main, ["evaluate", str(labelled_csv), "--model", str(model_file), "--predictions", str(jsonl)])
+    assert json.loads(jsonl.read_text(encoding="utf-8").splitlines()[0])["target"] == "tram line"
