@@ -464,6 +464,7 @@ def _stdout_writer():
     help="Rows per chunk with --out-of-core.",
 )
 @click.option("--force", is_flag=True, help="Replace an existing model file.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def train(
     data,
     output_path,
@@ -481,6 +482,7 @@ def train(
     out_of_core,
     chunk_size,
     force,
+    fmt,
     **model_options,
 ):
     """Train a model on a labelled file and save it.
@@ -513,6 +515,7 @@ def train(
             force,
             model_options,
             reading,
+            fmt,
         )
         return
     params = _params(**model_options)
@@ -531,6 +534,9 @@ def train(
 
     summary = train_model(dataset, params, cv=cv, n_jobs=jobs, group_by=group_by)
     summary.model.save(output_path, force=force)
+    if fmt == "json":
+        click.echo(json.dumps({"data": str(data), "output": str(output_path), **summary.as_dict()}, indent=2))
+        return
     click.echo(f"trained on {len(dataset):,} statements from {data}")
     for label, count in summary.label_counts.items():
         click.echo(f"  {label:<15} {count:>7,}")
@@ -569,7 +575,7 @@ def _load_while_importing(load, module: str):
 
 
 def _train_out_of_core(
-    data, output_path, text_column, label_column, target_column, split, cv, chunk_size, force, options, reading
+    data, output_path, text_column, label_column, target_column, split, cv, chunk_size, force, options, reading, fmt
 ):
     from stanceclf.outofcore import train_out_of_core
 
@@ -591,6 +597,9 @@ def _train_out_of_core(
         **reading,
     )
     summary.model.save(output_path, force=force)
+    if fmt == "json":
+        click.echo(json.dumps({"data": str(data), "output": str(output_path), **summary.as_dict()}, indent=2))
+        return
     click.echo(f"trained out of core on {sum(summary.label_counts.values()):,} statements from {data}")
     for label, count in summary.label_counts.items():
         click.echo(f"  {label:<15} {count:>7,}")

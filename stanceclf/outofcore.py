@@ -47,6 +47,17 @@ class OutOfCoreSummary:
     seconds: float
     chunks: int
 
+    def as_dict(self) -> dict:
+        """The summary as plain data (what ``stanceclf train --out-of-core --format json`` prints)."""
+        return {
+            "rows": sum(self.label_counts.values()),
+            "label_counts": dict(self.label_counts),
+            "n_features": self.n_features,
+            "seconds": self.seconds,
+            "params": self.model.get_params(),
+            "chunks": self.chunks,
+        }
+
 
 def train_out_of_core(
     path: str | Path,

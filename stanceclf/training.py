@@ -31,6 +31,17 @@ class TrainingSummary:
     seconds: float
     cv_report: dict | None = field(default=None)
 
+    def as_dict(self) -> dict:
+        """The summary as plain data (what ``stanceclf train --format json`` prints)."""
+        return {
+            "rows": sum(self.label_counts.values()),
+            "label_counts": dict(self.label_counts),
+            "n_features": self.n_features,
+            "seconds": self.seconds,
+            "params": self.model.get_params(),
+            "cv": self.cv_report,
+        }
+
 
 def train(
     dataset: Dataset,

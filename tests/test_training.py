@@ -60,3 +60,16 @@ def test_evaluate_writes_every_rows_gold_prediction_and_probabilities(labelled_c
     jsonl = tmp_path / "rows.jsonl"
     CliRunner().invoke(main, ["evaluate", str(labelled_csv), "--model", str(model_file), "--predictions", str(jsonl)])
     assert json.loads(jsonl.read_text(encoding="utf-8").splitlines()[0])["target"] == "tram line"
+
+
+def test_train_can_report_as_json(labelled_csv, tmp_path):
+    import json
+
+    out = tmp_path / "m.stance"
+    args = ["train", str(labelled_csv), "-o", str(out), "--char-ngrams", "none", "--cv", "2", "--format", "json"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["rows"] == 24 and summary["label_counts"]["support"] == 8 and summary["output"] == str(out)
+    assert summary["cv"]["folds"] == 2 and 0 <= summary["cv"]["macro_f1"] <= 1
+    assert summary["params"]["char_ngram_range"] is None
