@@ -11,13 +11,13 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from json.encoder import encode_basestring
 from pathlib import Path
 
 import numpy as np
 
-from stanceclf.errors import ParameterError
+from stanceclf.errors import DataError, ParameterError, located
 from stanceclf.features import split_document
 
 OUTPUT_FORMATS = ("text", "json", "jsonl", "csv")
@@ -53,6 +53,7 @@ def predict_rows(
     progress: BatchProgress | None = None,
     on_chunk: Callable[[BatchProgress], object] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    source: str = "input",
 ) -> BatchProgress:
     """Predict every ``(line, text)`` row and ``write`` the formatted output, chunk by chunk.
 
@@ -77,6 +78,8 @@ def predict_rows(
     should_stop : callable, optional
         Checked after every chunk; when it returns true, stop there (output stays a complete
         prefix: the closing bracket of ``json`` is still written).
+    source : str
+        The input's name, for messages about its rows.
 
     Returns
     -------
@@ -86,8 +89,14 @@ def predict_rows(
     """
     progress = progress if progress is not None else BatchProgress()
     formatter = _FORMATTERS[fmt](predictor.classes_, proba, explain)
+    formatter.source = source
     write(formatter.header())
-    numbered = enumerate(chunks(rows, chunk_size))
+    pending = chunks(rows, chunk_size)
+    first = next(pending, None)
+    if first is not None:  # settled here, before any worker starts, so that every worker agrees
+        formatter.prepare(first)
+        pending = chain([first], pending)
+    numbered = enumerate(pending)
     if should_stop is not None:
         numbered = _until(numbered, should_stop)
     if jobs > 1:
@@ -122,6 +131,36 @@ def output_format(path: str | Path | None, fmt: str | None) -> str:
             f"(which means {implied}); change one of them"
         )
     return fmt
+
+
+def columns_to_keep(option: str | None, input_path, output_fmt: str) -> str | list[str] | None:
+    """Which input columns ``predict`` passes through: ``"all"``, a list of names, or None.
+
+    By default every column of a CSV, TSV or JSONL input reaches CSV, JSONL and JSON output
+    (ids, dates: whatever joins a prediction back to its row); ``"none"`` keeps none and
+    ``"id,date"`` those named. Text output and ``.txt`` input have no columns.
+    """
+    from stanceclf.data import detect_format
+
+    if input_path is None or str(input_path) == "-" or output_fmt == "text":
+        if option not in (None, "none"):
+            where = "text output" if output_fmt == "text" else "statements without an input file"
+            raise ParameterError(
+                f"--keep-columns needs a .csv, .tsv or .jsonl --input and csv or jsonl output, not {where}"
+            )
+        return None
+    if detect_format(input_path) == "txt":
+        if option not in (None, "none"):
+            raise ParameterError(f"{input_path}: a .txt file has no columns to keep (--keep-columns)")
+        return None
+    if option is None or option == "all":
+        return "all"
+    if option == "none":
+        return None
+    names = [name.strip() for name in option.split(",") if name.strip()]
+    if not names:
+        raise ParameterError("--keep-columns: name columns (id,date), or say 'all' or 'none'")
+    return names
 
 
 def partial_path(path: str | Path) -> Path:
@@ -167,12 +206,18 @@ def _until(numbered_chunks, should_stop):
 
 def _format_chunk(predictor, formatter, index: int, chunk: list) -> tuple[str, int, int]:
     """Predict one chunk and format it: (text to write, rows, input line of the last row)."""
-    texts = [text for _, text in chunk]
+    texts = [item[1] for item in chunk]
+    extras = [item[2] for item in chunk] if len(chunk[0]) > 2 else None
+    if extras is not None and not any(extras):
+        extras = None  # no columns to pass through: the fast formatting path
     probabilities = predictor.predict_proba(texts)
     explanations = (
         [predictor.explain_decision(text, top=formatter.explain) for text in texts] if formatter.explain else None
     )
-    return formatter.rows(texts, probabilities, explanations, first=index == 0), len(chunk), chunk[-1][0]
+    if extras is not None:
+        formatter.check_columns(extras, [item[0] for item in chunk])
+    block = formatter.rows(texts, probabilities, explanations, first=index == 0, extras=extras)
+    return block, len(chunk), chunk[-1][0]
 
 
 _WORKER_STATE: dict = {}
@@ -233,6 +278,8 @@ def neutralise_formula(cell: str) -> str:
 
 
 class _Formatter:
+    source = "input"  # where the rows come from, for messages
+
     def __init__(self, classes, proba: bool, explain: int):
         self.classes = [str(c) for c in classes]
         self.proba = proba
@@ -244,7 +291,13 @@ class _Formatter:
     def footer(self, empty: bool) -> str:
         return ""
 
-    def records(self, texts, probabilities, explanations):
+    def prepare(self, first_chunk: list) -> None:
+        """Settle what depends on the first rows (the CSV columns passed through)."""
+
+    def check_columns(self, extras: list[dict], lines: list[int]) -> None:
+        """Formats with a fixed set of columns (CSV) refuse a row with columns the first row lacked."""
+
+    def records(self, texts, probabilities, explanations, extras=None):
         best = np.argmax(probabilities, axis=1)
         for i, document in enumerate(texts):
             text, target = split_document(document)
@@ -266,11 +319,24 @@ class _Formatter:
                     "features": [[f, round(w, 6)] for f, w in why["features"]],
                     "other_features": round(why["other_features"], 6),
                 }
+            if extras is not None:
+                for name, value in extras[i].items():
+                    record[passed_through_name(name)] = value
             yield record
 
 
+def passed_through_name(column: str) -> str:
+    """An input column's name in the output, prefixed with ``input_`` where it would clash."""
+    if column in _OUTPUT_COLUMNS or column.startswith("proba_") or column.startswith("input_"):
+        return "input_" + column
+    return column
+
+
+_OUTPUT_COLUMNS = {"text", "target", "label", "proba", "explain"}
+
+
 class _TextFormatter(_Formatter):
-    def rows(self, texts, probabilities, explanations, first: bool) -> str:
+    def rows(self, texts, probabilities, explanations, first: bool, extras=None) -> str:
         lines = []
         for record in self.records(texts, probabilities, explanations):
             line = record["label"]
@@ -311,17 +377,18 @@ _LINE_SEPARATORS = [(chr(c), f"\\u{c:04x}") for c in (0x0B, 0x0C, 0x1C, 0x1D, 0x
 
 
 class _JsonlFormatter(_Formatter):
-    def rows(self, texts, probabilities, explanations, first: bool) -> str:
-        return _escape_line_separators("".join(line + "\n" for line in self.lines(texts, probabilities, explanations)))
+    def rows(self, texts, probabilities, explanations, first: bool, extras=None) -> str:
+        lines = self.lines(texts, probabilities, explanations, extras)
+        return _escape_line_separators("".join(line + "\n" for line in lines))
 
-    def lines(self, texts, probabilities, explanations):
+    def lines(self, texts, probabilities, explanations, extras=None):
         """One JSON object per statement, as ``json.dumps`` of :meth:`records` would write it.
 
         The common case (no explanation) is assembled from pre-escaped pieces: formatting,
         not prediction, was the larger part of the time per statement in batch runs.
         """
-        if explanations is not None:
-            yield from map(_json_line, self.records(texts, probabilities, explanations))
+        if explanations is not None or extras is not None:
+            yield from map(_json_line, self.records(texts, probabilities, explanations, extras))
             return
         labels = [json.dumps(c, ensure_ascii=False) for c in self.classes]
         keys = [f'"label": {label}, "proba": {{' for label in labels]
@@ -341,8 +408,8 @@ class _JsonFormatter(_Formatter):
     def header(self) -> str:
         return "["
 
-    def rows(self, texts, probabilities, explanations, first: bool) -> str:
-        body = ",\n".join(_JsonlFormatter.lines(self, texts, probabilities, explanations))
+    def rows(self, texts, probabilities, explanations, first: bool, extras=None) -> str:
+        body = ",\n".join(_JsonlFormatter.lines(self, texts, probabilities, explanations, extras))
         return _escape_line_separators(("\n" if first else ",\n") + body)
 
     def footer(self, empty: bool) -> str:
@@ -356,14 +423,35 @@ class _CsvFormatter(_Formatter):
     def footer(self, empty: bool) -> str:
         return self._columns(with_target=False) if empty else ""
 
+    extra_columns: list[str] | None = None  # passed-through input columns, fixed by the first row
+
     def _columns(self, with_target: bool) -> str:
         columns = ["text"] + (["target"] if with_target else []) + ["label"]
         columns += [f"proba_{c}" for c in self.classes] if self.proba else []
-        return csv_line(columns + (["explain"] if self.explain else []))
+        columns += ["explain"] if self.explain else []
+        return csv_line(columns + [passed_through_name(name) for name in self.extra_columns or []])
 
-    def rows(self, texts, probabilities, explanations, first: bool) -> str:
+    def prepare(self, first_chunk: list) -> None:
+        if len(first_chunk[0]) > 2:
+            self.extra_columns = list(first_chunk[0][2])
+
+    def check_columns(self, extras: list[dict], lines: list[int]) -> None:
+        known = set(self.extra_columns or [])
+        for line, row in zip(lines, extras):
+            new = [name for name in row if name not in known]
+            if new:
+                raise DataError(
+                    located(
+                        self.source,
+                        line,
+                        f"column {new[0]!r} is not in the first record, and CSV output has the first record's "
+                        "columns only; name the columns to keep with --keep-columns, or write jsonl",
+                    )
+                )
+
+    def rows(self, texts, probabilities, explanations, first: bool, extras=None) -> str:
         lines = [self._columns(with_target=not isinstance(texts[0], str))] if first else []
-        for record in self.records(texts, probabilities, explanations):
+        for index, record in enumerate(self.records(texts, probabilities, explanations)):
             cells = [neutralise_formula(record["text"])]
             if "target" in record:
                 cells.append(neutralise_formula(record["target"]))
@@ -372,8 +460,17 @@ class _CsvFormatter(_Formatter):
                 cells += [repr(p) for p in record["proba"].values()]
             if "explain" in record:
                 cells.append(neutralise_formula(json.dumps(record["explain"], ensure_ascii=False)))
+            if extras is not None:
+                cells += [_csv_cell(extras[index].get(name)) for name in self.extra_columns]
             lines.append(csv_line(cells))
         return "".join(lines)
+
+
+def _csv_cell(value) -> str:
+    """A passed-through value as a CSV cell: strings as they are, None empty, the rest as JSON."""
+    if value is None:
+        return ""
+    return neutralise_formula(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
 
 
 def csv_line(cells: list[str]) -> str:

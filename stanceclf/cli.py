@@ -269,6 +269,11 @@ def main():
 @click.option("--text-column", default="text", show_default=True, help="Text column of a CSV/TSV/JSONL input.")
 @click.option("--target", default=None, help="The target of every statement (models trained with --target-mode).")
 @click.option("--target-column", default=None, help="Target column of a CSV/TSV/JSONL input.")
+@click.option(
+    "--keep-columns",
+    default=None,
+    help="Input columns to copy into csv/jsonl output: 'id,date', 'none' [default: all].",
+)
 @_reading
 @click.option(
     "--jobs",
@@ -289,6 +294,7 @@ def predict(
     text_column,
     target,
     target_column,
+    keep_columns,
     delimiter,
     encoding,
     jobs,
@@ -304,7 +310,14 @@ def predict(
       stanceclf predict --input posts.csv --format csv --proba --output stances.csv
       stanceclf predict --model semeval.stance --target atheism "God is great"
     """
-    from stanceclf.batch import BatchProgress, output_format, partial_path, predict_rows, predict_to_file
+    from stanceclf.batch import (
+        BatchProgress,
+        columns_to_keep,
+        output_format,
+        partial_path,
+        predict_rows,
+        predict_to_file,
+    )
     from stanceclf.data import check_text_length, file_argument_warnings, is_encodable, iter_texts
     from stanceclf.inference import load_predictor
     from stanceclf.interrupts import GracefulStop
@@ -333,17 +346,23 @@ def predict(
         raise click.UsageError("give --target or --target-column, not both")
     for warning in check_target_options(predictor, target, target_column) + file_argument_warnings(texts):
         click.echo(warning, err=True)
+    keep = columns_to_keep(keep_columns, None if texts else input_path, fmt)
     rows = (
         enumerate(texts, start=1)
         if texts
         else iter_texts(
-            input_path, text_column=text_column, target_column=target_column, delimiter=delimiter, encoding=encoding
+            input_path,
+            text_column=text_column,
+            target_column=target_column,
+            delimiter=delimiter,
+            encoding=encoding,
+            keep_columns=keep,
         )
     )
     if target_column is not None and predictor.uses_targets:
         rows = checked_targets(predictor, rows, input_path, lambda warning: click.echo(warning, err=True))
     if target is not None:
-        rows = ((line, (text, target)) for line, text in rows)
+        rows = ((item[0], (item[1], target), *item[2:]) for item in rows)
     progress = BatchProgress()
     # a progress line on the terminal, unless the predictions themselves are printed there
     show_progress = (
@@ -366,6 +385,7 @@ def predict(
         progress=progress,
         on_chunk=report if show_progress else None,
         should_stop=interrupted,
+        source=str(input_path) if input_path is not None else "argument",
     )
     try:
         with interrupted:

@@ -363,26 +363,42 @@ def iter_texts(
     fmt: str | None = None,
     delimiter: str | None = None,
     encoding: str = "utf-8",
-) -> Iterator[tuple[int, str]]:
+    keep_columns: str | list[str] | None = None,
+) -> Iterator[tuple]:
     """Stream ``(line, text)`` pairs from an unlabelled file, in order, one per input row.
 
     With ``target_column`` (CSV, TSV, JSONL) each item is ``(line, (text, target))``.
     ``path`` may be ``"-"`` for standard input (one statement a line). Nothing is held in
     memory beyond the current row, so files of any size can be streamed.
+
+    With ``keep_columns`` (``"all"`` or a list of names) each item has a third part, a dict of
+    the row's other columns to pass through to the output: CSV cells as strings, JSONL values
+    as they are (a key a record lacks is None). A ``.txt`` file has no columns to keep.
     """
     fmt = detect_format(path, fmt)
     if fmt == "txt":
         if target_column is not None:
             raise DataError(located(path, None, "a .txt file has no columns; give the target with --target"))
+        if isinstance(keep_columns, list) and keep_columns:
+            raise DataError(located(path, None, "a .txt file has no columns to keep (--keep-columns)"))
         for line, content in _iter_lines(path, encoding=encoding):
             yield line, check_text_length(path, line, content.rstrip("\r\n"))
         return
-    if target_column is None:
-        for line, row in iter_records(path, [text_column], fmt=fmt, delimiter=delimiter, encoding=encoding):
-            yield line, check_text_length(path, line, row[text_column])
-        return
-    for line, row in iter_records(path, [text_column, target_column], fmt=fmt, delimiter=delimiter, encoding=encoding):
-        yield line, (check_text_length(path, line, row[text_column]), row[target_column].strip())
+    used = [text_column] + ([target_column] if target_column is not None else [])
+    named = keep_columns if isinstance(keep_columns, list) else []
+    required = used + (named if fmt != "jsonl" else [])
+    records = iter_records(
+        path, required, fmt=fmt, delimiter=delimiter, encoding=encoding, keep=keep_columns if keep_columns else None
+    )
+    for line, row in records:
+        text = check_text_length(path, line, row[text_column])
+        document = text if target_column is None else (text, row[target_column].strip())
+        if not keep_columns:
+            yield line, document
+        elif named:
+            yield line, document, {name: row.get(name) for name in named}
+        else:
+            yield line, document, {name: value for name, value in row.items() if name not in used}
 
 
 def file_argument_warnings(texts: Iterable[str]) -> list[str]:
@@ -437,11 +453,14 @@ def iter_records(
     digest=None,
     delimiter: str | None = None,
     encoding: str = "utf-8",
+    keep: str | list[str] | None = None,
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Stream ``(line, row)`` from a CSV, TSV or JSONL file, checking the required columns.
 
     ``row`` maps column names to strings; ``line`` is the line the row starts on.
-    ``delimiter`` overrides the CSV field separator, ``encoding`` the file's UTF-8.
+    ``delimiter`` overrides the CSV field separator, ``encoding`` the file's UTF-8. A CSV row
+    holds every column; a JSONL row the required and optional keys, plus, with ``keep``
+    (``"all"`` or a list of keys), those keys' values as they are in the record.
     """
     fmt = detect_format(path, fmt)
     required, optional = list(required), list(optional)
@@ -449,7 +468,7 @@ def iter_records(
     check_encoding(encoding)
     lines = _iter_lines(path, digest, encoding=encoding)
     if fmt == "jsonl":
-        yield from _iter_jsonl(path, lines, required, optional)
+        yield from _iter_jsonl(path, lines, required, optional, keep)
     elif fmt in ("csv", "tsv"):
         yield from _iter_csv(path, lines, delimiter or ("," if fmt == "csv" else "\t"), required)
     else:
@@ -540,7 +559,7 @@ class _LineTracker:
         return content
 
 
-def _iter_jsonl(path, lines, required: list[str], optional: list[str]):
+def _iter_jsonl(path, lines, required: list[str], optional: list[str], keep=None):
     for line, content in lines:
         if not content.strip():
             continue  # blank lines separate nothing in JSONL; skipping them drops no record
@@ -567,6 +586,12 @@ def _iter_jsonl(path, lines, required: list[str], optional: list[str]):
             if "\\u" in content and not is_encodable(value):
                 raise DataError(located(path, line, f"key {name!r} holds a lone UTF-16 surrogate (\\ud800-\\udfff)"))
             row[name] = value
+        if keep is not None:
+            for name in record if keep == "all" else keep:
+                if name not in row:
+                    row[name] = record.get(name)
+                    if "\\u" in content and not is_encodable(json.dumps(row[name], ensure_ascii=False)):
+                        raise DataError(located(path, line, f"key {name!r} holds a lone UTF-16 surrogate"))
         yield line, row
 
 

@@ -124,15 +124,15 @@ def checked_targets(
         yield from rows
         return
     known_set, warned = set(known), set()
-    for line, document in rows:
-        target = document[1]
+    for item in rows:  # (line, document) or (line, document, columns passed through)
+        line, target = item[0], item[1][1]
         if target not in known_set and target not in warned:
             is_error, message = unseen_target_problem(model, target, known)
             if is_error:
                 raise DataError(located(path, line, message))
             warned.add(target)
             warn(f"{path}:{line}: {message}")
-        yield line, document
+        yield item
 
 
 def check_dataset_targets(model, dataset) -> None:
