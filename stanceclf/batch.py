@@ -33,6 +33,57 @@ class BatchProgress:
     last_line: int = 0
 
 
+class ProgressReport:
+    """Progress of a batch on standard error: a live line on a terminal, or a line every N rows.
+
+    ``every`` rows (rounded up to whole chunks) a line such as ``40,960 statements predicted
+    (12.3%, 8,123/s, about 0:01:23 left)``; the percentage and time left appear when the
+    input's size is known (``total_bytes`` and ``read``, a :class:`stanceclf.data.ReadProgress`).
+    Without ``every``, one line is rewritten in place (``\\r``), for a terminal.
+    """
+
+    def __init__(self, write, *, every: int | None = None, total_bytes: int | None = None, read=None, clock=None):
+        import time
+
+        self.write = write
+        self.every = every
+        self.total_bytes = total_bytes
+        self.read = read
+        self.clock = clock or time.perf_counter
+        self.started = self.clock()
+        self.next_at = every or 0
+
+    def line(self, rows: int) -> str:
+        seconds = max(self.clock() - self.started, 1e-9)
+        parts = []
+        if self.total_bytes and self.read is not None:
+            share = min(self.read.bytes / self.total_bytes, 1.0)
+            parts.append(f"{share:.1%}")
+        parts.append(f"{rows / seconds:,.0f}/s")
+        if self.total_bytes and self.read is not None and 0 < share < 1:
+            left = round(seconds * (1 - share) / share)
+            parts.append(f"about {left // 3600}:{left // 60 % 60:02d}:{left % 60:02d} left")
+        return f"{rows:,} statements predicted ({', '.join(parts)})"
+
+    def __call__(self, progress: BatchProgress) -> None:
+        if self.every is None:
+            self.write(f"\r{self.line(progress.rows)}", newline=False)
+        elif progress.rows >= self.next_at:
+            self.write(self.line(progress.rows), newline=True)
+            self.last_written = progress.rows
+            while self.next_at <= progress.rows:
+                self.next_at += self.every
+
+    last_written = -1
+
+    def finish(self, progress: BatchProgress, where: str = "") -> None:
+        """The closing line: the live line's total, or the last count if no line gave it yet."""
+        if self.every is None:
+            self.write(f"\r{progress.rows:,} statements written{where}" + " " * 20, newline=True)
+        elif progress.rows != self.last_written:
+            self.write(self.line(progress.rows), newline=True)
+
+
 def chunks(rows: Iterable, size: int = CHUNK_SIZE) -> Iterator[list]:
     """Split an iterable into lists of at most ``size`` items."""
     iterator = iter(rows)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -281,6 +280,12 @@ def main():
     default=None,
     help="Worker processes [default: all cores, up to 4, for input files over 1 MB; else 1].",
 )
+@click.option(
+    "--progress-every",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Print a progress line to stderr every N rows, with % done and time left for a file.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing --output file.")
 def predict(
     texts,
@@ -298,6 +303,7 @@ def predict(
     delimiter,
     encoding,
     jobs,
+    progress_every,
     force,
 ):
     """Predict the stance of statements given as arguments, on stdin or in a file.
@@ -312,13 +318,14 @@ def predict(
     """
     from stanceclf.batch import (
         BatchProgress,
+        ProgressReport,
         columns_to_keep,
         output_format,
         partial_path,
         predict_rows,
         predict_to_file,
     )
-    from stanceclf.data import check_text_length, file_argument_warnings, is_encodable, iter_texts
+    from stanceclf.data import ReadProgress, check_text_length, file_argument_warnings, is_encodable, iter_texts
     from stanceclf.inference import load_predictor
     from stanceclf.interrupts import GracefulStop
     from stanceclf.persist import default_model_path
@@ -347,6 +354,7 @@ def predict(
     for warning in check_target_options(predictor, target, target_column) + file_argument_warnings(texts):
         click.echo(warning, err=True)
     keep = columns_to_keep(keep_columns, None if texts else input_path, fmt)
+    read_progress = ReadProgress()
     rows = (
         enumerate(texts, start=1)
         if texts
@@ -357,6 +365,7 @@ def predict(
             delimiter=delimiter,
             encoding=encoding,
             keep_columns=keep,
+            read_progress=read_progress,
         )
     )
     if target_column is not None and predictor.uses_targets:
@@ -364,15 +373,20 @@ def predict(
     if target is not None:
         rows = ((item[0], (item[1], target), *item[2:]) for item in rows)
     progress = BatchProgress()
-    # a progress line on the terminal, unless the predictions themselves are printed there
+    # a live line on the terminal, unless the predictions themselves are printed there; in a log,
+    # a line every --progress-every rows
     show_progress = (
         input_path is not None and sys.stderr.isatty() and (output_path is not None or not sys.stdout.isatty())
     )
-    started = time.perf_counter()
-
-    def report(done: BatchProgress):
-        rate = done.rows / max(time.perf_counter() - started, 1e-9)
-        click.echo(f"\r{done.rows:,} statements predicted ({rate:,.0f}/s)", nl=False, err=True)
+    report = None
+    if progress_every is not None or show_progress:
+        size = input_path.stat().st_size if input_path is not None and input_path.is_file() else None
+        report = ProgressReport(
+            lambda line, newline: click.echo(line, nl=newline, err=True),
+            every=None if show_progress else progress_every,
+            total_bytes=size,
+            read=read_progress,
+        )
 
     if jobs is None:
         jobs = _default_jobs(input_path)
@@ -383,7 +397,7 @@ def predict(
         proba=proba,
         explain=top if explain else 0,
         progress=progress,
-        on_chunk=report if show_progress else None,
+        on_chunk=report,
         should_stop=interrupted,
         source=str(input_path) if input_path is not None else "argument",
     )
@@ -405,9 +419,8 @@ def predict(
             err=True,
         )
         sys.exit(interrupted.exit_code)
-    if show_progress:
-        where = f" to {output_path}" if output_path else ""
-        click.echo(f"\r{progress.rows:,} statements written{where}" + " " * 20, err=True)
+    if report is not None:
+        report.finish(progress, f" to {output_path}" if output_path else "")
 
 
 def _default_jobs(input_path: Path | None) -> int:

@@ -364,6 +364,7 @@ def iter_texts(
     delimiter: str | None = None,
     encoding: str = "utf-8",
     keep_columns: str | list[str] | None = None,
+    read_progress: ReadProgress | None = None,
 ) -> Iterator[tuple]:
     """Stream ``(line, text)`` pairs from an unlabelled file, in order, one per input row.
 
@@ -374,6 +375,7 @@ def iter_texts(
     With ``keep_columns`` (``"all"`` or a list of names) each item has a third part, a dict of
     the row's other columns to pass through to the output: CSV cells as strings, JSONL values
     as they are (a key a record lacks is None). A ``.txt`` file has no columns to keep.
+    ``read_progress``, if given, counts the bytes read so far (for a percentage done).
     """
     fmt = detect_format(path, fmt)
     if fmt == "txt":
@@ -381,14 +383,20 @@ def iter_texts(
             raise DataError(located(path, None, "a .txt file has no columns; give the target with --target"))
         if isinstance(keep_columns, list) and keep_columns:
             raise DataError(located(path, None, "a .txt file has no columns to keep (--keep-columns)"))
-        for line, content in _iter_lines(path, encoding=encoding):
+        for line, content in _iter_lines(path, encoding=encoding, read_progress=read_progress):
             yield line, check_text_length(path, line, content.rstrip("\r\n"))
         return
     used = [text_column] + ([target_column] if target_column is not None else [])
     named = keep_columns if isinstance(keep_columns, list) else []
     required = used + (named if fmt != "jsonl" else [])
     records = iter_records(
-        path, required, fmt=fmt, delimiter=delimiter, encoding=encoding, keep=keep_columns if keep_columns else None
+        path,
+        required,
+        fmt=fmt,
+        delimiter=delimiter,
+        encoding=encoding,
+        keep=keep_columns if keep_columns else None,
+        read_progress=read_progress,
     )
     for line, row in records:
         text = check_text_length(path, line, row[text_column])
@@ -454,6 +462,7 @@ def iter_records(
     delimiter: str | None = None,
     encoding: str = "utf-8",
     keep: str | list[str] | None = None,
+    read_progress: ReadProgress | None = None,
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Stream ``(line, row)`` from a CSV, TSV or JSONL file, checking the required columns.
 
@@ -466,7 +475,7 @@ def iter_records(
     required, optional = list(required), list(optional)
     delimiter = check_delimiter(delimiter)
     check_encoding(encoding)
-    lines = _iter_lines(path, digest, encoding=encoding)
+    lines = _iter_lines(path, digest, encoding=encoding, read_progress=read_progress)
     if fmt == "jsonl":
         yield from _iter_jsonl(path, lines, required, optional, keep)
     elif fmt in ("csv", "tsv"):
@@ -607,7 +616,16 @@ def is_encodable(text: str) -> bool:
 STDIN_NAME = "<stdin>"
 
 
-def _iter_lines(path: str | Path, digest=None, encoding: str = "utf-8") -> Iterator[tuple[int, str]]:
+class ReadProgress:
+    """How many bytes of an input have been read: with its size, the share of the work done."""
+
+    def __init__(self):
+        self.bytes = 0
+
+
+def _iter_lines(
+    path: str | Path, digest=None, encoding: str = "utf-8", read_progress: ReadProgress | None = None
+) -> Iterator[tuple[int, str]]:
     """Yield ``(line number, decoded line with '\\n' end)``, splitting on \\n, \\r\\n and lone \\r.
 
     Decoding is strict (UTF-8 unless told) line by line so that an undecodable byte is
@@ -632,6 +650,8 @@ def _iter_lines(path: str | Path, digest=None, encoding: str = "utf-8") -> Itera
         for raw in stream:
             if digest is not None:
                 digest.update(raw)
+            if read_progress is not None:
+                read_progress.bytes += len(raw)
             pieces = raw.splitlines(keepends=True) if b"\r" in raw else (raw,)
             for piece in pieces:
                 number += 1
