@@ -281,6 +281,12 @@ def main():
     help="Worker processes [default: all cores, up to 4, for input files over 1 MB; else 1].",
 )
 @click.option(
+    "--skip-lines",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Leave out the input rows on the first N lines: resume where an interrupted run stopped.",
+)
+@click.option(
     "--progress-every",
     type=click.IntRange(min=1),
     default=None,
@@ -303,6 +309,7 @@ def predict(
     delimiter,
     encoding,
     jobs,
+    skip_lines,
     progress_every,
     force,
 ):
@@ -366,6 +373,7 @@ def predict(
             encoding=encoding,
             keep_columns=keep,
             read_progress=read_progress,
+            skip_lines=skip_lines,
         )
     )
     if target_column is not None and predictor.uses_targets:
@@ -414,8 +422,10 @@ def predict(
         if output_path is not None:
             kept = "left as it was" if output_path.exists() else "not created"
             where = f" to {partial_path(output_path)} ({output_path} {kept})"
+        resume = f"; resume with --skip-lines {progress.last_line}" if input_path is not None and progress.rows else ""
         click.echo(
-            f"interrupted: wrote {progress.rows:,} complete rows{where}, through input line {progress.last_line}",
+            f"interrupted: wrote {progress.rows:,} complete rows{where}, through input line {progress.last_line}"
+            + resume,
             err=True,
         )
         sys.exit(interrupted.exit_code)

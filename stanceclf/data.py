@@ -365,6 +365,7 @@ def iter_texts(
     encoding: str = "utf-8",
     keep_columns: str | list[str] | None = None,
     read_progress: ReadProgress | None = None,
+    skip_lines: int = 0,
 ) -> Iterator[tuple]:
     """Stream ``(line, text)`` pairs from an unlabelled file, in order, one per input row.
 
@@ -376,7 +377,37 @@ def iter_texts(
     the row's other columns to pass through to the output: CSV cells as strings, JSONL values
     as they are (a key a record lacks is None). A ``.txt`` file has no columns to keep.
     ``read_progress``, if given, counts the bytes read so far (for a percentage done).
+    ``skip_lines`` leaves out the rows that start on the first N lines (they are still read and
+    checked): what an interrupted run reported as done, to resume after it.
     """
+    rows = _iter_texts(
+        path,
+        text_column=text_column,
+        target_column=target_column,
+        fmt=fmt,
+        delimiter=delimiter,
+        encoding=encoding,
+        keep_columns=keep_columns,
+        read_progress=read_progress,
+    )
+    if skip_lines < 0:
+        raise DataError(f"skip_lines must be 0 or more, got {skip_lines}")
+    if skip_lines:
+        rows = (item for item in rows if item[0] > skip_lines)
+    return rows
+
+
+def _iter_texts(
+    path: str | Path,
+    *,
+    text_column: str,
+    target_column: str | None,
+    fmt: str | None,
+    delimiter: str | None,
+    encoding: str,
+    keep_columns: str | list[str] | None,
+    read_progress: ReadProgress | None,
+) -> Iterator[tuple]:
     fmt = detect_format(path, fmt)
     if fmt == "txt":
         if target_column is not None:

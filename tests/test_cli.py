@@ -431,3 +431,16 @@ def test_train_and_predict_read_semicolon_cp1252_files_when_told(run, tmp_path):
     assert result.stdout.splitlines()[-1].startswith("Caf\u00e9 owners back the tram.,")
     assert run("data", "check", data, *common).exit_code in (0, 2)
     assert "not valid" not in run("data", "check", data, *common).output
+
+
+def test_skip_lines_resumes_after_the_rows_an_interrupted_run_wrote(run, model_file, tmp_path):
+    source = tmp_path / "posts.csv"
+    source.write_text(
+        'id,text\n1,We back it.\n2,"Not yet,\nmaybe later."\n3,We reject it.\n4,Only if funded.\n', "utf-8"
+    )
+    full = run("predict", "--model", model_file, "--input", source, "--format", "jsonl").stdout.splitlines()
+    # a run interrupted after two rows says "through input line 4" (row 2 spans lines 3-4)
+    rest = run("predict", "--model", model_file, "--input", source, "--format", "jsonl", "--skip-lines", 4)
+    assert rest.exit_code == 0, rest.output
+    assert full[:2] + rest.stdout.splitlines() == full
+    assert [json.loads(line)["id"] for line in rest.stdout.splitlines()] == ["3", "4"]

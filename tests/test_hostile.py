@@ -303,7 +303,10 @@ def test_ctrl_c_leaves_a_complete_prefix_and_says_how_far_it_got(model_file, lon
     assert stdout.endswith(b"\n") and 0 < len(lines) < 400_000
     assert all(json.loads(line)["label"] for line in lines)  # no torn line
     message = stderr.decode("utf-8").strip()
-    assert message == f"interrupted: wrote {len(lines):,} complete rows, through input line {len(lines)}"
+    assert message == (
+        f"interrupted: wrote {len(lines):,} complete rows, through input line {len(lines)}; "
+        f"resume with --skip-lines {len(lines)}"
+    )
 
 
 def test_ctrl_c_with_output_file_keeps_the_complete_rows_written_under_a_partial_name(tmp_path, model_file, long_input):
