@@ -173,12 +173,12 @@ def output_format(path: str | Path | None, fmt: str | None) -> str:
     ``out.csv`` gets CSV and ``out.jsonl`` JSON Lines without ``--format``; standard output and
     other extensions get ``text``. A ``fmt`` that contradicts a known extension is an error.
     """
-    implied = _FORMAT_OF_EXTENSION.get(Path(path).suffix.lower()) if path is not None else None
+    implied = _FORMAT_OF_EXTENSION.get(_suffix(path)) if path is not None else None
     if fmt is None:
         return implied or "text"
     if implied is not None and implied != fmt:
         raise ParameterError(
-            f"{path}: --format {fmt} does not match the extension {Path(path).suffix!r} "
+            f"{path}: --format {fmt} does not match the extension {_suffix(path)!r} "
             f"(which means {implied}); change one of them"
         )
     return fmt
@@ -214,6 +214,14 @@ def columns_to_keep(option: str | None, input_path, output_fmt: str) -> str | li
     return names
 
 
+def _suffix(path) -> str:
+    """The extension that names the format: ``.jsonl`` for ``out.jsonl`` and ``out.jsonl.gz``."""
+    path = Path(path)
+    if path.suffix.lower() == ".gz":
+        path = Path(path.stem)
+    return path.suffix.lower()
+
+
 def partial_path(path: str | Path) -> Path:
     """Where the complete rows of an interrupted run go: beside the output, clearly marked."""
     path = Path(path)
@@ -223,6 +231,8 @@ def partial_path(path: str | Path) -> Path:
 def predict_to_file(predictor, rows, path: str | Path, *, force: bool = False, **options) -> Path:
     """:func:`predict_rows` into ``path``, written beside it and renamed into place when complete.
 
+    A name ending in ``.gz`` is written gzip-compressed.
+
     An interrupted run (``should_stop`` true at the end, or ``KeyboardInterrupt``) never
     replaces ``path``: its complete rows are renamed to :func:`partial_path` instead, and that
     is the path returned (or, for ``KeyboardInterrupt``, where the rows are when it propagates).
@@ -230,21 +240,38 @@ def predict_to_file(predictor, rows, path: str | Path, *, force: bool = False, *
     """
     from stanceclf.persist import atomic_writer
 
-    writer = atomic_writer(path, "w", force=force, encoding="utf-8")
+    compressed = str(path).lower().endswith(".gz")
+    writer = atomic_writer(path, "wb" if compressed else "w", force=force, encoding="utf-8")
     out = writer.__enter__()
+    if compressed:
+        import gzip
+        import io
+
+        # mtime=0: the same predictions give the same bytes
+        archive = gzip.GzipFile(filename="", fileobj=out, mode="wb", mtime=0)
+        text = io.TextIOWrapper(archive, encoding="utf-8", newline="")
     should_stop = options.get("should_stop")
+
+    def finish(to=None):
+        if compressed:
+            text.flush()
+            archive.close()  # writes the gzip trailer; ``out`` stays open for the commit
+        writer.commit(to)
+
     try:
-        predict_rows(predictor, rows, out.write, **options)
+        predict_rows(predictor, rows, text.write if compressed else out.write, **options)
     except KeyboardInterrupt:
-        writer.commit(partial_path(path))
+        finish(partial_path(path))
         raise
     except BaseException:
+        if compressed:
+            text.close()  # closes the gzip stream too, before the file under it goes
         writer.discard()
         raise
     if should_stop is not None and should_stop():
-        writer.commit(partial_path(path))
+        finish(partial_path(path))
         return partial_path(path)
-    writer.commit()
+    finish()
     return Path(path)
 
 

@@ -13,6 +13,7 @@ import csv
 import hashlib
 import json
 import sys
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -91,12 +92,17 @@ def detect_format(path: str | Path, fmt: str | None = None) -> str:
     if str(path) == "-":
         return "txt"
     suffix = Path(path).suffix.lower()
+    if suffix == ".gz":  # posts.csv.gz: the format of what is compressed
+        suffix = Path(Path(path).stem).suffix.lower()
     if suffix not in _EXTENSIONS:
         if not Path(path).exists():
             raise DataError(located(path, None, "no such file"))
         raise DataError(
             located(
-                path, None, f"cannot tell the format from the extension {suffix!r} (use .csv, .tsv, .jsonl or .txt)"
+                path,
+                None,
+                f"cannot tell the format from the extension {suffix!r} (use .csv, .tsv, .jsonl or .txt, "
+                "optionally with .gz)",
             )
         )
     return _EXTENSIONS[suffix]
@@ -660,29 +666,44 @@ def _iter_lines(
     """Yield ``(line number, decoded line with '\\n' end)``, splitting on \\n, \\r\\n and lone \\r.
 
     Decoding is strict (UTF-8 unless told) line by line so that an undecodable byte is
-    reported with its line.
+    reported with its line. A file whose name ends in ``.gz`` is decompressed as it is read
+    (the digest is then of the decompressed bytes, ``read_progress`` of the compressed ones).
     """
     utf8 = check_encoding(encoding) == "utf-8"
     if str(path) == "-":
         if sys.stdin is None or getattr(sys.stdin, "closed", False):
             raise DataError(located(STDIN_NAME, None, "standard input is closed (give statements or --input FILE)"))
         stream, close = sys.stdin.buffer, False
+        raw_file = None
     else:
         try:
-            stream, close = open(path, "rb"), True  # noqa: SIM115 - closed in the finally below
+            raw_file = stream = open(path, "rb")  # noqa: SIM115 - closed in the finally below
+            close = True
         except FileNotFoundError:
             raise DataError(located(path, None, "no such file")) from None
         except IsADirectoryError:
             raise DataError(located(path, None, "is a directory, expected a file")) from None
         except PermissionError:
             raise DataError(located(path, None, "permission denied")) from None
+        if str(path).lower().endswith(".gz"):
+            import gzip
+
+            stream = gzip.GzipFile(fileobj=raw_file, mode="rb")
+    number = 0
+    lines = iter(stream)
     try:
-        number = 0
-        for raw in stream:
+        while True:
+            try:
+                raw = next(lines)
+            except StopIteration:
+                break
+            except (OSError, EOFError, zlib.error) as error:  # gzip.BadGzipFile is an OSError
+                problem = "damaged or truncated gzip data" if stream is not raw_file else "cannot read the file"
+                raise DataError(located(path, number + 1, f"{problem} ({error})")) from None
             if digest is not None:
                 digest.update(raw)
             if read_progress is not None:
-                read_progress.bytes += len(raw)
+                read_progress.bytes = raw_file.tell() if raw_file is not None else read_progress.bytes + len(raw)
             pieces = raw.splitlines(keepends=True) if b"\r" in raw else (raw,)
             for piece in pieces:
                 number += 1
@@ -704,3 +725,4 @@ def _iter_lines(
     finally:
         if close:
             stream.close()
+            raw_file.close()

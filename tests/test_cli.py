@@ -444,3 +444,19 @@ def test_skip_lines_resumes_after_the_rows_an_interrupted_run_wrote(run, model_f
     assert rest.exit_code == 0, rest.output
     assert full[:2] + rest.stdout.splitlines() == full
     assert [json.loads(line)["id"] for line in rest.stdout.splitlines()] == ["3", "4"]
+
+
+def test_gzip_input_and_output_are_read_and_written_by_their_extension(run, model_file, labelled_csv, tmp_path):
+    import gzip
+
+    packed = tmp_path / "labels.csv.gz"
+    packed.write_bytes(gzip.compress(labelled_csv.read_bytes()))
+    assert run("train", packed, "-o", tmp_path / "m.stance", "--char-ngrams", "none").exit_code == 0
+    out = tmp_path / "out.jsonl.gz"
+    result = run("predict", "--model", model_file, "--input", packed, "-o", out)
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in gzip.decompress(out.read_bytes()).decode("utf-8").splitlines()]
+    assert [r["text"] for r in records] == [s[0] for s in STATEMENTS] and records[0]["input_target"] == "tram line"
+    truncated = tmp_path / "cut.csv.gz"
+    truncated.write_bytes(packed.read_bytes()[:-30])
+    assert_one_line_error(run("train", truncated, "-o", tmp_path / "n.stance"), "cut.csv.gz:", "truncated gzip data")
