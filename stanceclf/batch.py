@@ -147,6 +147,8 @@ def predict_rows(
     if first is not None:  # settled here, before any worker starts, so that every worker agrees
         formatter.prepare(first)
         pending = chain([first], pending)
+    if first is None or len(first) < chunk_size:
+        jobs = 1  # the whole input fits in one chunk: starting workers would cost more than it saves
     numbered = enumerate(pending)
     if should_stop is not None:
         numbered = _until(numbered, should_stop)

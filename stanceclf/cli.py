@@ -278,7 +278,7 @@ def main():
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
-    help="Worker processes [default: all cores, up to 4, for input files over 1 MB; else 1].",
+    help="Worker processes [default: all cores, up to 4, for stdin and input files over 1 MB; else 1].",
 )
 @click.option(
     "--skip-lines",
@@ -434,12 +434,15 @@ def predict(
 
 
 def _default_jobs(input_path: Path | None) -> int:
-    """All cores (up to 4) for a large input file, where workers pay for their start."""
+    """All cores (up to 4) for a large input file or standard input, where workers pay for their start.
+
+    Standard input's size is unknown: workers start only once it fills a first chunk.
+    """
     import os
 
-    if input_path is None or str(input_path) == "-" or not input_path.is_file():
+    if input_path is None:
         return 1
-    if input_path.stat().st_size < 1 << 20:
+    if str(input_path) != "-" and (not input_path.is_file() or input_path.stat().st_size < 1 << 20):
         return 1
     return max(1, min(os.cpu_count() or 1, 4))
 

@@ -68,3 +68,21 @@ def test_predict_prints_progress_lines_to_a_log(model_file, tmp_path):
     lines = result.stderr.splitlines()
     assert [line.split(" statements")[0] for line in lines] == ["4,096", "8,192", "10,000"]
     assert lines[-1].startswith("10,000 statements predicted (100.0%, ")
+
+
+def test_standard_input_gets_all_cores_and_workers_start_only_for_more_than_a_chunk(monkeypatch, fitted_model):
+    import os
+    from pathlib import Path
+
+    from stanceclf import batch
+    from stanceclf.cli import _default_jobs
+
+    assert _default_jobs(Path("-")) == max(1, min(os.cpu_count() or 1, 4))
+
+    def no_workers(*args):
+        raise AssertionError("workers started for a single chunk")
+
+    monkeypatch.setattr(batch, "_format_in_workers", no_workers)
+    written = []
+    batch.predict_rows(fitted_model, enumerate(["We back it."] * 10, start=1), written.append, fmt="text", jobs=2)
+    assert "".join(written).count("\n") == 10
