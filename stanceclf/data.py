@@ -45,7 +45,7 @@ class Dataset:
     path : str
         Where the data came from (for messages and model metadata).
     sha256 : str
-        SHA-256 of the whole file's bytes, recorded in models trained on it.
+        SHA-256 of the whole file's bytes (decompressed, for a .gz file), recorded in models trained on it.
     split : str or None
         The split the rows were taken from, or None for all rows.
     lines : list of int
