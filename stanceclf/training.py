@@ -121,6 +121,11 @@ def cross_validate(
     if group_by is not None:
         if group_by != "target":
             raise ParameterError(f"group_by must be 'target' or None, got {group_by!r}")
+        if (params or {}).get("target_mode") == "per_target":
+            raise ParameterError(
+                "holding out whole targets leaves a per_target model only its class priors for every held-out "
+                "statement (the same label for all); cross-validate target_mode 'conjoined' or 'none' instead"
+            )
         if dataset.targets is None:
             raise DataError(located(dataset.path, None, "cannot hold out targets: the data has no target column"))
         groups = np.asarray(dataset.targets, dtype=object)

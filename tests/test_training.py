@@ -73,3 +73,12 @@ def test_train_can_report_as_json(labelled_csv, tmp_path):
     assert summary["rows"] == 24 and summary["label_counts"]["support"] == 8 and summary["output"] == str(out)
     assert summary["cv"]["folds"] == 2 and 0 <= summary["cv"]["macro_f1"] <= 1
     assert summary["params"]["char_ngram_range"] is None
+
+
+def test_a_per_target_model_cannot_be_cross_validated_on_held_out_targets(labelled_csv):
+    import pytest
+
+    from stanceclf.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="only its class priors"):
+        cross_validate(load_dataset(labelled_csv), {"target_mode": "per_target"}, folds=2, group_by="target")
