@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 
 __all__ = [
+    "__version__",
     "Dataset",
     "DataError",
     "ModelFileError",
@@ -48,6 +49,11 @@ _WHERE = {
 
 
 def __getattr__(name: str):
+    if name == "__version__":  # read from the installed metadata on first use, not at import
+        from importlib.metadata import version
+
+        globals()["__version__"] = value = version("stanceclf")
+        return value
     if name in _WHERE:
         value = getattr(importlib.import_module(_WHERE[name]), name)
         globals()[name] = value

@@ -11,11 +11,13 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from json.encoder import encode_basestring
+from pathlib import Path
 
 import numpy as np
 
+from stanceclf.errors import DataError, ParameterError, located
 from stanceclf.features import split_document
 
 OUTPUT_FORMATS = ("text", "json", "jsonl", "csv")
@@ -29,6 +31,57 @@ class BatchProgress:
 
     rows: int = 0
     last_line: int = 0
+
+
+class ProgressReport:
+    """Progress of a batch on standard error: a live line on a terminal, or a line every N rows.
+
+    ``every`` rows (rounded up to whole chunks) a line such as ``40,960 statements predicted
+    (12.3%, 8,123/s, about 0:01:23 left)``; the percentage and time left appear when the
+    input's size is known (``total_bytes`` and ``read``, a :class:`stanceclf.data.ReadProgress`).
+    Without ``every``, one line is rewritten in place (``\\r``), for a terminal.
+    """
+
+    def __init__(self, write, *, every: int | None = None, total_bytes: int | None = None, read=None, clock=None):
+        import time
+
+        self.write = write
+        self.every = every
+        self.total_bytes = total_bytes
+        self.read = read
+        self.clock = clock or time.perf_counter
+        self.started = self.clock()
+        self.next_at = every or 0
+
+    def line(self, rows: int) -> str:
+        seconds = max(self.clock() - self.started, 1e-9)
+        parts = []
+        if self.total_bytes and self.read is not None:
+            share = min(self.read.bytes / self.total_bytes, 1.0)
+            parts.append(f"{share:.1%}")
+        parts.append(f"{rows / seconds:,.0f}/s")
+        if self.total_bytes and self.read is not None and 0 < share < 1:
+            left = round(seconds * (1 - share) / share)
+            parts.append(f"about {left // 3600}:{left // 60 % 60:02d}:{left % 60:02d} left")
+        return f"{rows:,} statements predicted ({', '.join(parts)})"
+
+    def __call__(self, progress: BatchProgress) -> None:
+        if self.every is None:
+            self.write(f"\r{self.line(progress.rows)}", newline=False)
+        elif progress.rows >= self.next_at:
+            self.write(self.line(progress.rows), newline=True)
+            self.last_written = progress.rows
+            while self.next_at <= progress.rows:
+                self.next_at += self.every
+
+    last_written = -1
+
+    def finish(self, progress: BatchProgress, where: str = "") -> None:
+        """The closing line: the live line's total, or the last count if no line gave it yet."""
+        if self.every is None:
+            self.write(f"\r{progress.rows:,} statements written{where}" + " " * 20, newline=True)
+        elif progress.rows != self.last_written:
+            self.write(self.line(progress.rows), newline=True)
 
 
 def chunks(rows: Iterable, size: int = CHUNK_SIZE) -> Iterator[list]:
@@ -51,6 +104,7 @@ def predict_rows(
     progress: BatchProgress | None = None,
     on_chunk: Callable[[BatchProgress], object] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    source: str = "input",
 ) -> BatchProgress:
     """Predict every ``(line, text)`` row and ``write`` the formatted output, chunk by chunk.
 
@@ -58,11 +112,12 @@ def predict_rows(
     ----------
     predictor : Predictor or StanceClassifier
         Anything with ``classes_``, ``predict_proba`` and (for ``explain``) ``explain``.
-    rows : iterable of (int, str) or (int, (str, str)), optionally with a third item
+    rows : iterable of (int, str) or (int, (str, str)), optionally with a third and fourth item
         Input line numbers and statements (or (statement, target) pairs for a model that uses
-        targets), e.g. from :func:`stanceclf.data.iter_texts`. A third item is a dict of
-        fields written before the text in every format (e.g. the sentence offsets of
-        :func:`stanceclf.sentences.sentence_rows`); all rows then carry the same keys.
+        targets), e.g. from :func:`stanceclf.data.iter_texts`. A third item is a dict of input
+        columns passed through after the output's own columns; a fourth, a dict of fields
+        written before the text (the sentence offsets of
+        :func:`stanceclf.sentences.sentence_rows`), with the same keys in every row.
     write : callable
         Receives formatted text; called once per chunk with whole rows only.
     fmt : {"text", "json", "jsonl", "csv"}
@@ -77,6 +132,8 @@ def predict_rows(
     should_stop : callable, optional
         Checked after every chunk; when it returns true, stop there (output stays a complete
         prefix: the closing bracket of ``json`` is still written).
+    source : str
+        The input's name, for messages about its rows.
 
     Returns
     -------
@@ -86,8 +143,16 @@ def predict_rows(
     """
     progress = progress if progress is not None else BatchProgress()
     formatter = _FORMATTERS[fmt](predictor.classes_, proba, explain)
+    formatter.source = source
     write(formatter.header())
-    numbered = enumerate(chunks(rows, chunk_size))
+    pending = chunks(rows, chunk_size)
+    first = next(pending, None)
+    if first is not None:  # settled here, before any worker starts, so that every worker agrees
+        formatter.prepare(first)
+        pending = chain([first], pending)
+    if first is None or len(first) < chunk_size:
+        jobs = 1  # the whole input fits in one chunk: starting workers would cost more than it saves
+    numbered = enumerate(pending)
     if should_stop is not None:
         numbered = _until(numbered, should_stop)
     if jobs > 1:
@@ -104,6 +169,117 @@ def predict_rows(
     return progress
 
 
+_FORMAT_OF_EXTENSION = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".txt": "text"}
+
+
+def output_format(path: str | Path | None, fmt: str | None) -> str:
+    """The output format: ``fmt`` if given, else the one the output file's extension names.
+
+    ``out.csv`` gets CSV and ``out.jsonl`` JSON Lines without ``--format``; standard output and
+    other extensions get ``text``. A ``fmt`` that contradicts a known extension is an error.
+    """
+    implied = _FORMAT_OF_EXTENSION.get(_suffix(path)) if path is not None else None
+    if fmt is None:
+        return implied or "text"
+    if implied is not None and implied != fmt:
+        raise ParameterError(
+            f"{path}: --format {fmt} does not match the extension {_suffix(path)!r} "
+            f"(which means {implied}); change one of them"
+        )
+    return fmt
+
+
+def columns_to_keep(option: str | None, input_path, output_fmt: str) -> str | list[str] | None:
+    """Which input columns ``predict`` passes through: ``"all"``, a list of names, or None.
+
+    By default every column of a CSV, TSV or JSONL input reaches CSV, JSONL and JSON output
+    (ids, dates: whatever joins a prediction back to its row); ``"none"`` keeps none and
+    ``"id,date"`` those named. Text output and ``.txt`` input have no columns.
+    """
+    from stanceclf.data import detect_format
+
+    if input_path is None or str(input_path) == "-" or output_fmt == "text":
+        if option not in (None, "none"):
+            where = "text output" if output_fmt == "text" else "statements without an input file"
+            raise ParameterError(
+                f"--keep-columns needs a .csv, .tsv or .jsonl --input and csv or jsonl output, not {where}"
+            )
+        return None
+    if detect_format(input_path) == "txt":
+        if option not in (None, "none"):
+            raise ParameterError(f"{input_path}: a .txt file has no columns to keep (--keep-columns)")
+        return None
+    if option is None or option == "all":
+        return "all"
+    if option == "none":
+        return None
+    names = [name.strip() for name in option.split(",") if name.strip()]
+    if not names:
+        raise ParameterError("--keep-columns: name columns (id,date), or say 'all' or 'none'")
+    return names
+
+
+def _suffix(path) -> str:
+    """The extension that names the format: ``.jsonl`` for ``out.jsonl`` and ``out.jsonl.gz``."""
+    path = Path(path)
+    if path.suffix.lower() == ".gz":
+        path = Path(path.stem)
+    return path.suffix.lower()
+
+
+def partial_path(path: str | Path) -> Path:
+    """Where the complete rows of an interrupted run go: beside the output, clearly marked."""
+    path = Path(path)
+    return path.with_name(path.name + ".partial")
+
+
+def predict_to_file(predictor, rows, path: str | Path, *, force: bool = False, **options) -> Path:
+    """:func:`predict_rows` into ``path``, written beside it and renamed into place when complete.
+
+    A name ending in ``.gz`` is written gzip-compressed.
+
+    An interrupted run (``should_stop`` true at the end, or ``KeyboardInterrupt``) never
+    replaces ``path``: its complete rows are renamed to :func:`partial_path` instead, and that
+    is the path returned (or, for ``KeyboardInterrupt``, where the rows are when it propagates).
+    Any other failure removes the temporary file and leaves ``path`` as it was.
+    """
+    from stanceclf.persist import atomic_writer
+
+    compressed = str(path).lower().endswith(".gz")
+    writer = atomic_writer(path, "wb" if compressed else "w", force=force, encoding="utf-8")
+    out = writer.__enter__()
+    if compressed:
+        import gzip
+        import io
+
+        # mtime=0: the same predictions give the same bytes
+        archive = gzip.GzipFile(filename="", fileobj=out, mode="wb", mtime=0)
+        text = io.TextIOWrapper(archive, encoding="utf-8", newline="")
+    should_stop = options.get("should_stop")
+
+    def finish(to=None):
+        if compressed:
+            text.flush()
+            archive.close()  # writes the gzip trailer; ``out`` stays open for the commit
+        writer.commit(to)
+
+    try:
+        predict_rows(predictor, rows, text.write if compressed else out.write, **options)
+    except KeyboardInterrupt:
+        finish(partial_path(path))
+        raise
+    except BaseException:
+        if compressed:
+            text.close()  # closes the gzip stream too, before the file under it goes
+        writer.discard()
+        raise
+    if should_stop is not None and should_stop():
+        finish(partial_path(path))
+        return partial_path(path)
+    finish()
+    return Path(path)
+
+
 def _until(numbered_chunks, should_stop):
     for item in numbered_chunks:
         yield item
@@ -113,11 +289,18 @@ def _until(numbered_chunks, should_stop):
 
 def _format_chunk(predictor, formatter, index: int, chunk: list) -> tuple[str, int, int]:
     """Predict one chunk and format it: (text to write, rows, input line of the last row)."""
-    texts = [row[1] for row in chunk]
-    fields = [row[2] for row in chunk] if len(chunk[0]) > 2 else None
+    texts = [item[1] for item in chunk]
+    extras = [item[2] for item in chunk] if len(chunk[0]) > 2 else None
+    fields = [item[3] for item in chunk] if len(chunk[0]) > 3 else None
+    if extras is not None and not any(extras):
+        extras = None  # no columns to pass through: the fast formatting path
     probabilities = predictor.predict_proba(texts)
-    explanations = [predictor.explain(text, top=formatter.explain) for text in texts] if formatter.explain else None
-    block = formatter.rows(texts, probabilities, explanations, first=index == 0, fields=fields)
+    explanations = (
+        [predictor.explain_decision(text, top=formatter.explain) for text in texts] if formatter.explain else None
+    )
+    if extras is not None:
+        formatter.check_columns(extras, [item[0] for item in chunk])
+    block = formatter.rows(texts, probabilities, explanations, first=index == 0, extras=extras, fields=fields)
     return block, len(chunk), chunk[-1][0]
 
 
@@ -128,7 +311,9 @@ def _start_worker(predictor, formatter) -> None:
     import signal
     import threading
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how an interruption ends
+    # the parent decides how an interruption ends (SIGTERM may be sent to the whole group)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _WORKER_STATE.update(predictor=predictor, formatter=formatter)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
@@ -177,6 +362,8 @@ def neutralise_formula(cell: str) -> str:
 
 
 class _Formatter:
+    source = "input"  # where the rows come from, for messages
+
     def __init__(self, classes, proba: bool, explain: int):
         self.classes = [str(c) for c in classes]
         self.proba = proba
@@ -188,7 +375,13 @@ class _Formatter:
     def footer(self, empty: bool) -> str:
         return ""
 
-    def records(self, texts, probabilities, explanations, fields=None):
+    def prepare(self, first_chunk: list) -> None:
+        """Settle what depends on the first rows (the CSV columns passed through)."""
+
+    def check_columns(self, extras: list[dict], lines: list[int]) -> None:
+        """Formats with a fixed set of columns (CSV) refuse a row with columns the first row lacked."""
+
+    def records(self, texts, probabilities, explanations, extras=None, fields=None):
         best = np.argmax(probabilities, axis=1)
         for i, document in enumerate(texts):
             text, target = split_document(document)
@@ -203,16 +396,36 @@ class _Formatter:
                 }
             )
             if explanations is not None:
+                why = explanations[i]
                 record["explain"] = {
-                    label: [[f, round(w, 6)] for f, w in terms] for label, terms in explanations[i].items()
+                    "scores": {label: round(score, 6) for label, score in why["scores"].items()},
+                    "intercepts": {label: round(value, 6) for label, value in why["intercepts"].items()},
+                    "versus": why["versus"],
+                    "margin": round(why["margin"], 6),
+                    "intercept": round(why["intercept"], 6),
+                    "features": [[f, round(w, 6)] for f, w in why["features"]],
+                    "other_features": round(why["other_features"], 6),
                 }
+            if extras is not None:
+                for name, value in extras[i].items():
+                    record[passed_through_name(name)] = value
             yield record
 
 
+def passed_through_name(column: str) -> str:
+    """An input column's name in the output, prefixed with ``input_`` where it would clash."""
+    if column in _OUTPUT_COLUMNS or column.startswith("proba_") or column.startswith("input_"):
+        return "input_" + column
+    return column
+
+
+_OUTPUT_COLUMNS = {"text", "target", "label", "proba", "explain"}
+
+
 class _TextFormatter(_Formatter):
-    def rows(self, texts, probabilities, explanations, first: bool, fields=None) -> str:
+    def rows(self, texts, probabilities, explanations, first: bool, extras=None, fields=None) -> str:
         lines = []
-        for record in self.records(texts, probabilities, explanations, fields):
+        for record in self.records(texts, probabilities, explanations, fields=fields):
             line = record["label"]
             if self.proba:
                 line += "\t" + " ".join(f"{c}={p:.3f}" for c, p in record["proba"].items())
@@ -222,10 +435,22 @@ class _TextFormatter(_Formatter):
                     where = f"{record['document']}:{where}"
                 line = f"{where}\t{line}\t{_one_line(record['text'])}"
             lines.append(line)
-            for label, terms in record.get("explain", {}).items():
-                shown = ", ".join(f"{feature} ({weight:+.3f})" for feature, weight in terms) or "-"
-                lines.append(f"  {label}: {shown}")
+            if "explain" in record:
+                lines.extend(_explanation_lines(record["label"], record["explain"]))
         return "\n".join(lines) + "\n"
+
+
+def _explanation_lines(label: str, why: dict) -> list[str]:
+    """Scores of every label, then the margin over the runner-up split into parts that add up."""
+    scores = ", ".join(f"{name} {score:+.3f}" for name, score in why["scores"].items())
+    lines = [
+        f"  scores (intercept + features; the highest wins): {scores}",
+        f"  {label} over {why['versus']} by {why['margin']:+.3f}, the sum of:",
+        f"      {why['intercept']:+.3f}  intercepts",
+    ]
+    lines += [f"      {weight:+.3f}  {feature}" for feature, weight in why["features"]]
+    lines.append(f"      {why['other_features']:+.3f}  all other features")
+    return lines
 
 
 def _one_line(text: str) -> str:
@@ -249,18 +474,18 @@ _LINE_SEPARATORS = [(chr(c), f"\\u{c:04x}") for c in (0x0B, 0x0C, 0x1C, 0x1D, 0x
 
 
 class _JsonlFormatter(_Formatter):
-    def rows(self, texts, probabilities, explanations, first: bool, fields=None) -> str:
-        lines = self.lines(texts, probabilities, explanations, fields)
+    def rows(self, texts, probabilities, explanations, first: bool, extras=None, fields=None) -> str:
+        lines = self.lines(texts, probabilities, explanations, extras, fields)
         return _escape_line_separators("".join(line + "\n" for line in lines))
 
-    def lines(self, texts, probabilities, explanations, fields=None):
+    def lines(self, texts, probabilities, explanations, extras=None, fields=None):
         """One JSON object per statement, as ``json.dumps`` of :meth:`records` would write it.
 
         The common case (no explanation) is assembled from pre-escaped pieces: formatting,
         not prediction, was the larger part of the time per statement in batch runs.
         """
-        if explanations is not None or fields is not None:
-            yield from map(_json_line, self.records(texts, probabilities, explanations, fields))
+        if explanations is not None or extras is not None or fields is not None:
+            yield from map(_json_line, self.records(texts, probabilities, explanations, extras, fields))
             return
         labels = [json.dumps(c, ensure_ascii=False) for c in self.classes]
         keys = [f'"label": {label}, "proba": {{' for label in labels]
@@ -280,8 +505,8 @@ class _JsonFormatter(_Formatter):
     def header(self) -> str:
         return "["
 
-    def rows(self, texts, probabilities, explanations, first: bool, fields=None) -> str:
-        body = ",\n".join(_JsonlFormatter.lines(self, texts, probabilities, explanations, fields))
+    def rows(self, texts, probabilities, explanations, first: bool, extras=None, fields=None) -> str:
+        body = ",\n".join(_JsonlFormatter.lines(self, texts, probabilities, explanations, extras, fields))
         return _escape_line_separators(("\n" if first else ",\n") + body)
 
     def footer(self, empty: bool) -> str:
@@ -295,16 +520,39 @@ class _CsvFormatter(_Formatter):
     def footer(self, empty: bool) -> str:
         return self._columns(with_target=False) if empty else ""
 
-    def _columns(self, with_target: bool, fields: dict | None = None) -> str:
-        columns = list(fields or []) + ["text"] + (["target"] if with_target else []) + ["label"]
-        columns += [f"proba_{c}" for c in self.classes] if self.proba else []
-        return _csv_line(columns + (["explain"] if self.explain else []))
+    extra_columns: list[str] | None = None  # passed-through input columns, fixed by the first row
+    leading_columns: list[str] | None = None  # where a sentence lies in its document, before the text
 
-    def rows(self, texts, probabilities, explanations, first: bool, fields=None) -> str:
-        leading = list(fields[0]) if fields is not None else []
-        lines = [self._columns(not isinstance(texts[0], str), fields[0] if fields else None)] if first else []
-        for record in self.records(texts, probabilities, explanations, fields):
-            cells = [str(record[key]) for key in leading] + [neutralise_formula(record["text"])]
+    def _columns(self, with_target: bool) -> str:
+        columns = list(self.leading_columns or []) + ["text"] + (["target"] if with_target else []) + ["label"]
+        columns += [f"proba_{c}" for c in self.classes] if self.proba else []
+        columns += ["explain"] if self.explain else []
+        return csv_line(columns + [passed_through_name(name) for name in self.extra_columns or []])
+
+    def prepare(self, first_chunk: list) -> None:
+        if len(first_chunk[0]) > 2:
+            self.extra_columns = list(first_chunk[0][2])
+        if len(first_chunk[0]) > 3:
+            self.leading_columns = list(first_chunk[0][3])
+
+    def check_columns(self, extras: list[dict], lines: list[int]) -> None:
+        known = set(self.extra_columns or [])
+        for line, row in zip(lines, extras):
+            new = [name for name in row if name not in known]
+            if new:
+                raise DataError(
+                    located(
+                        self.source,
+                        line,
+                        f"column {new[0]!r} is not in the first record, and CSV output has the first record's "
+                        "columns only; name the columns to keep with --keep-columns, or write jsonl",
+                    )
+                )
+
+    def rows(self, texts, probabilities, explanations, first: bool, extras=None, fields=None) -> str:
+        lines = [self._columns(with_target=not isinstance(texts[0], str))] if first else []
+        for index, record in enumerate(self.records(texts, probabilities, explanations, fields=fields)):
+            cells = [str(record[key]) for key in self.leading_columns or []] + [neutralise_formula(record["text"])]
             if "target" in record:
                 cells.append(neutralise_formula(record["target"]))
             cells.append(record["label"])
@@ -312,11 +560,21 @@ class _CsvFormatter(_Formatter):
                 cells += [repr(p) for p in record["proba"].values()]
             if "explain" in record:
                 cells.append(neutralise_formula(json.dumps(record["explain"], ensure_ascii=False)))
-            lines.append(_csv_line(cells))
+            if extras is not None:
+                cells += [_csv_cell(extras[index].get(name)) for name in self.extra_columns]
+            lines.append(csv_line(cells))
         return "".join(lines)
 
 
-def _csv_line(cells: list[str]) -> str:
+def _csv_cell(value) -> str:
+    """A passed-through value as a CSV cell: strings as they are, None empty, the rest as JSON."""
+    if value is None:
+        return ""
+    return neutralise_formula(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+
+
+def csv_line(cells: list[str]) -> str:
+    """One CSV row, quoting cells that hold a comma, a quote or a line end."""
     quoted = []
     for cell in cells:
         if any(ch in cell for ch in ',"\n\r'):

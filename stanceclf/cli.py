@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -17,7 +16,6 @@ import click
 from stanceclf.errors import StanceError
 
 EXIT_USER_ERROR = 2
-EXIT_INTERRUPTED = 130
 
 
 class UserError(click.ClickException):
@@ -30,10 +28,16 @@ class _Commands(click.Group):
     """A click group that turns library errors into one clean line and exit code 2."""
 
     def invoke(self, ctx):
+        from stanceclf.interrupts import exit_code, terminate_as_interrupt
+
         try:
-            return super().invoke(ctx)
+            with terminate_as_interrupt():  # SIGTERM cleans up like Ctrl-C (temporary files, folders)
+                return super().invoke(ctx)
         except StanceError as error:
             raise UserError(str(error)) from None
+        except KeyboardInterrupt as interruption:
+            click.echo("interrupted: nothing was written", err=True)
+            ctx.exit(exit_code(interruption))
         except BrokenPipeError:
             # The reader went away (``stanceclf predict ... | head``): not an error of ours.
             sys.stderr.close()
@@ -58,6 +62,28 @@ class NgramRange(click.ParamType):
         if not 1 <= bounds[0] <= bounds[1] <= 16:
             self.fail(f"{value!r} must satisfy 1 <= low <= high <= 16", param, ctx)
         return bounds
+
+
+class LabelMap(click.ParamType):
+    """``FAVOR=support,AGAINST=oppose`` as a dict."""
+
+    name = "FROM=TO,..."
+
+    def convert(self, value, param, ctx):
+        from stanceclf.data import parse_label_map
+
+        if value is None or isinstance(value, dict):
+            return value
+        try:
+            return parse_label_map(value)
+        except StanceError as error:
+            self.fail(str(error), param, ctx)
+
+
+_label_options = [
+    click.option("--label-map", type=LabelMap(), default=None, help="Rename labels: FAVOR=support,AGAINST=oppose."),
+    click.option("--fold-case", is_flag=True, help="Lower-case labels, so that 'Support' and 'support' are one."),
+]
 
 
 def _model_options(command):
@@ -163,6 +189,18 @@ def _params(
     }
 
 
+_reading_options = [
+    click.option("--delimiter", default=None, help="CSV field separator, e.g. ';' or tab [default: by extension]."),
+    click.option("--encoding", default="utf-8", show_default=True, help="Input encoding, e.g. cp1252."),
+]
+
+
+def _reading(command):
+    for option in reversed(_reading_options):
+        command = option(command)
+    return command
+
+
 def _column_options(command, *, labels: bool = True):
     command = click.option("--split", default=None, help="Use only the rows whose 'split' column holds this value.")(
         command
@@ -170,7 +208,10 @@ def _column_options(command, *, labels: bool = True):
     command = click.option(
         "--target-column", default=None, help="Column naming the target [default: 'target' if present]."
     )(command)
+    command = _reading(command)
     if labels:
+        for option in reversed(_label_options):
+            command = option(command)
         command = click.option("--label-column", default="label", show_default=True)(command)
     return click.option("--text-column", default="text", show_default=True)(command)
 
@@ -209,10 +250,16 @@ def main():
     "--output",
     "-o",
     "output_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write here instead of stdout (atomically).",
+    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+    help="Write here instead of stdout (atomically); '-' is stdout.",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "csv"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "jsonl", "csv"]),
+    default=None,
+    help="Output format [default: from the --output extension (.csv, .jsonl, .json, .txt), else text].",
+)
 @click.option("--proba", is_flag=True, help="Show every label's probability.")
 @click.option("--explain", is_flag=True, help="Show the features that pushed each label.")
 @click.option(
@@ -222,10 +269,28 @@ def main():
 @click.option("--target", default=None, help="The target of every statement (models trained with --target-mode).")
 @click.option("--target-column", default=None, help="Target column of a CSV/TSV/JSONL input.")
 @click.option(
+    "--keep-columns",
+    default=None,
+    help="Input columns to copy into csv/jsonl output: 'id,date', 'none' [default: all].",
+)
+@_reading
+@click.option(
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
-    help="Worker processes [default: all cores, up to 4, for input files over 1 MB; else 1].",
+    help="Worker processes [default: all cores, up to 4, for stdin and input files over 1 MB; else 1].",
+)
+@click.option(
+    "--skip-lines",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Leave out the input rows on the first N lines: resume where an interrupted run stopped.",
+)
+@click.option(
+    "--progress-every",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Print a progress line to stderr every N rows, with % done and time left for a file.",
 )
 @click.option(
     "--sentences",
@@ -246,7 +311,12 @@ def predict(
     text_column,
     target,
     target_column,
+    keep_columns,
+    delimiter,
+    encoding,
     jobs,
+    skip_lines,
+    progress_every,
     sentences,
     force,
 ):
@@ -261,10 +331,20 @@ def predict(
       stanceclf predict --model semeval.stance --target atheism "God is great"
       stanceclf predict --input article.txt --sentences --format jsonl
     """
-    from stanceclf.batch import BatchProgress, predict_rows
-    from stanceclf.data import check_text_length, detect_format, is_encodable
+    from stanceclf.batch import (
+        BatchProgress,
+        ProgressReport,
+        columns_to_keep,
+        output_format,
+        partial_path,
+        predict_rows,
+        predict_to_file,
+    )
+    from stanceclf.data import ReadProgress, check_text_length, file_argument_warnings, is_encodable
     from stanceclf.inference import load_predictor
+    from stanceclf.interrupts import GracefulStop
     from stanceclf.persist import default_model_path
+    from stanceclf.targets import check_target_options, checked_targets
 
     if texts == ("-",):
         texts, input_path = (), Path("-")
@@ -274,6 +354,9 @@ def predict(
         if sys.stdin is None or sys.stdin.isatty():
             raise click.UsageError("give a statement, --input FILE, or '-' to read lines from stdin")
         input_path = Path("-")
+    if output_path is not None and str(output_path) == "-":
+        output_path = None
+    fmt = output_format(output_path, fmt)
     if output_path is not None and output_path.exists() and not force:
         raise UserError(f"{output_path}: already exists (use --force to replace it)")
     for number, text in enumerate(texts, start=1):
@@ -281,144 +364,111 @@ def predict(
         if not is_encodable(text):
             raise UserError(f"argument {number}: not valid UTF-8 (check the terminal's encoding)")
     predictor = load_predictor(model_path or default_model_path())
-    if predictor.uses_targets and target is None and target_column is None:
-        raise UserError(
-            f"this model was trained with target_mode={predictor.model.params['target_mode']!r}: "
-            "give each statement's target with --target NAME or --target-column COLUMN"
-        )
     if target is not None and target_column is not None:
         raise click.UsageError("give --target or --target-column, not both")
-    rows = _input_rows(texts, input_path, text_column, target_column, sentences)
+    for warning in check_target_options(predictor, target, target_column) + file_argument_warnings(texts):
+        click.echo(warning, err=True)
+    keep = columns_to_keep(keep_columns, None if texts else input_path, fmt)
+    read_progress = ReadProgress()
+    rows = _input_rows(
+        texts,
+        input_path,
+        sentences=sentences,
+        text_column=text_column,
+        target_column=target_column,
+        delimiter=delimiter,
+        encoding=encoding,
+        keep_columns=keep,
+        read_progress=read_progress,
+        skip_lines=skip_lines,
+    )
+    if target_column is not None and predictor.uses_targets:
+        rows = checked_targets(predictor, rows, input_path, lambda warning: click.echo(warning, err=True))
     if target is not None:
-        rows = ((line, (text, target)) for line, text in rows)
+        rows = ((item[0], (item[1], target), *item[2:]) for item in rows)
     if sentences:
+        from stanceclf.data import detect_format
         from stanceclf.sentences import sentence_rows
 
         table = input_path is not None and detect_format(input_path) != "txt"
         rows = sentence_rows(rows, numbered=table or len(texts) > 1)
     progress = BatchProgress()
-    # a progress line on the terminal, unless the predictions themselves are printed there
+    # a live line on the terminal, unless the predictions themselves are printed there; in a log,
+    # a line every --progress-every rows
     show_progress = (
         input_path is not None and sys.stderr.isatty() and (output_path is not None or not sys.stdout.isatty())
     )
-    started = time.perf_counter()
-
-    def report(done: BatchProgress):
-        rate = done.rows / max(time.perf_counter() - started, 1e-9)
-        click.echo(f"\r{done.rows:,} statements predicted ({rate:,.0f}/s)", nl=False, err=True)
+    report = None
+    if progress_every is not None or show_progress:
+        size = input_path.stat().st_size if input_path is not None and input_path.is_file() else None
+        report = ProgressReport(
+            lambda line, newline: click.echo(line, nl=newline, err=True),
+            every=None if show_progress else progress_every,
+            total_bytes=size,
+            read=read_progress,
+        )
 
     if jobs is None:
         jobs = _default_jobs(input_path)
-    interrupted = _GracefulInterrupt()
+    interrupted = GracefulStop()
     options = dict(
         jobs=jobs,
         fmt=fmt,
         proba=proba,
         explain=top if explain else 0,
         progress=progress,
-        on_chunk=report if show_progress else None,
+        on_chunk=report,
         should_stop=interrupted,
+        source=str(input_path) if input_path is not None else "argument",
     )
     try:
         with interrupted:
             if output_path is None:
                 predict_rows(predictor, rows, _stdout_writer(), **options)
             else:
-                _predict_to_file(predictor, rows, output_path, force, options)
+                predict_to_file(predictor, rows, output_path, force=force, **options)
     except KeyboardInterrupt:
         interrupted.requested = True
     if interrupted.requested:
-        where = f" to {output_path}" if output_path else ""
+        where = ""
+        if output_path is not None:
+            kept = "left as it was" if output_path.exists() else "not created"
+            where = f" to {partial_path(output_path)} ({output_path} {kept})"
+        resume = f"; resume with --skip-lines {progress.last_line}" if input_path is not None and progress.rows else ""
         click.echo(
-            f"interrupted: wrote {progress.rows:,} complete rows{where}, through input line {progress.last_line}",
+            f"interrupted: wrote {progress.rows:,} complete rows{where}, through input line {progress.last_line}"
+            + resume,
             err=True,
         )
-        sys.exit(EXIT_INTERRUPTED)
-    if show_progress:
-        where = f" to {output_path}" if output_path else ""
-        click.echo(f"\r{progress.rows:,} statements written{where}" + " " * 20, err=True)
+        sys.exit(interrupted.exit_code)
+    if report is not None:
+        report.finish(progress, f" to {output_path}" if output_path else "")
 
 
-def _input_rows(texts, input_path, text_column, target_column, sentences):
-    """``(line, statement)`` rows from the arguments or the input; a whole .txt file or stdin is
-    one document when it is to be split into sentences."""
+def _input_rows(texts, input_path, *, sentences: bool, **reading):
+    """``(line, statement, ...)`` rows from the arguments or the input; a whole .txt file or stdin
+    is one document when it is to be split into sentences."""
     from stanceclf.data import detect_format, iter_texts, read_document
 
     if texts:
         return enumerate(texts, start=1)
     if sentences and detect_format(input_path) == "txt":
-        return iter([(1, read_document(input_path))])
-    return iter_texts(input_path, text_column=text_column, target_column=target_column)
+        return iter([(1, read_document(input_path, encoding=reading["encoding"]))])
+    return iter_texts(input_path, **reading)
 
 
 def _default_jobs(input_path: Path | None) -> int:
-    """All cores (up to 4) for a large input file, where workers pay for their start."""
+    """All cores (up to 4) for a large input file or standard input, where workers pay for their start.
+
+    Standard input's size is unknown: workers start only once it fills a first chunk.
+    """
     import os
 
-    if input_path is None or str(input_path) == "-" or not input_path.is_file():
+    if input_path is None:
         return 1
-    if input_path.stat().st_size < 1 << 20:
+    if str(input_path) != "-" and (not input_path.is_file() or input_path.stat().st_size < 1 << 20):
         return 1
     return max(1, min(os.cpu_count() or 1, 4))
-
-
-def _predict_to_file(predictor, rows, output_path: Path, force: bool, options: dict) -> None:
-    """Predict into a file beside ``output_path`` and rename it into place.
-
-    On Ctrl-C the complete rows written so far are kept; on any other failure the old file
-    (if any) stays as it was and the partial one is removed.
-    """
-    from stanceclf.batch import predict_rows
-    from stanceclf.persist import atomic_writer
-
-    writer = atomic_writer(output_path, "w", force=force, encoding="utf-8")
-    out = writer.__enter__()
-    try:
-        predict_rows(predictor, rows, out.write, **options)
-    except KeyboardInterrupt:
-        writer.commit()
-        raise
-    except BaseException:
-        writer.discard()
-        raise
-    writer.commit()
-
-
-class _GracefulInterrupt:
-    """The first Ctrl-C asks the batch to stop after the current chunk; a second one stops now.
-
-    Used as ``should_stop`` by :func:`stanceclf.batch.predict_rows`, so an interrupted run
-    ends on a row boundary (never a torn line) and can say how far it got.
-    """
-
-    def __init__(self):
-        self.requested = False
-        self._previous = None
-
-    def __call__(self) -> bool:
-        return self.requested
-
-    def _handle(self, signum, frame):
-        import signal
-
-        self.requested = True
-        signal.signal(signal.SIGINT, self._previous)
-
-    def __enter__(self):
-        import signal
-
-        try:
-            self._previous = signal.signal(signal.SIGINT, self._handle)
-        except ValueError:  # not the main thread (e.g. inside a test runner's worker)
-            self._previous = None
-        return self
-
-    def __exit__(self, *exc):
-        import signal
-
-        if self._previous is not None and not self.requested:
-            signal.signal(signal.SIGINT, self._previous)
-        return False
 
 
 def _stdout_writer():
@@ -464,6 +514,12 @@ def _stdout_writer():
 @_column_options
 @_model_options
 @click.option("--cv", type=click.IntRange(min=2), default=None, help="Also report K-fold cross-validated macro-F1.")
+@click.option(
+    "--group-by",
+    type=click.Choice(["target"]),
+    default=None,
+    help="With --cv: hold out whole targets in each fold (the honest figure for new topics).",
+)
 @click.option("--jobs", type=int, default=None, help="Parallel jobs for --cv (-1: all cores).")
 @click.option(
     "--out-of-core",
@@ -478,18 +534,25 @@ def _stdout_writer():
     help="Rows per chunk with --out-of-core.",
 )
 @click.option("--force", is_flag=True, help="Replace an existing model file.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def train(
     data,
     output_path,
     text_column,
     label_column,
+    label_map,
+    fold_case,
+    delimiter,
+    encoding,
     target_column,
     split,
     cv,
+    group_by,
     jobs,
     out_of_core,
     chunk_size,
     force,
+    fmt,
     **model_options,
 ):
     """Train a model on a labelled file and save it.
@@ -506,22 +569,44 @@ def train(
 
     if output_path.exists() and not force:
         raise UserError(f"{output_path}: already exists (use --force to replace it)")
+    if group_by and not cv:
+        raise click.UsageError("--group-by target needs --cv K")
+    reading = {"label_map": label_map, "fold_case": fold_case, "delimiter": delimiter, "encoding": encoding}
     if out_of_core:
         _train_out_of_core(
-            data, output_path, text_column, label_column, target_column, split, cv, chunk_size, force, model_options
+            data,
+            output_path,
+            text_column,
+            label_column,
+            target_column,
+            split,
+            cv,
+            chunk_size,
+            force,
+            model_options,
+            reading,
+            fmt,
         )
         return
     params = _params(**model_options)
     dataset = _load_while_importing(
         lambda: load_dataset(
-            data, text_column=text_column, label_column=label_column, target_column=target_column, split=split
+            data,
+            text_column=text_column,
+            label_column=label_column,
+            target_column=target_column,
+            split=split,
+            **reading,
         ),
         "stanceclf.training",
     )
     from stanceclf.training import train as train_model
 
-    summary = train_model(dataset, params, cv=cv, n_jobs=jobs)
+    summary = train_model(dataset, params, cv=cv, n_jobs=jobs, group_by=group_by)
     summary.model.save(output_path, force=force)
+    if fmt == "json":
+        click.echo(json.dumps({"data": str(data), "output": str(output_path), **summary.as_dict()}, indent=2))
+        return
     click.echo(f"trained on {len(dataset):,} statements from {data}")
     for label, count in summary.label_counts.items():
         click.echo(f"  {label:<15} {count:>7,}")
@@ -530,7 +615,8 @@ def train(
     if summary.cv_report is not None:
         folds = summary.cv_report["fold_macro_f1"]
         spread = (max(folds) - min(folds)) / 2
-        click.echo(f"{cv}-fold CV      macro-F1 {summary.cv_report['macro_f1']:.4f} (folds +/- {spread:.4f})")
+        kind = "CV by target" if group_by else "CV     "
+        click.echo(f"{cv}-fold {kind} macro-F1 {summary.cv_report['macro_f1']:.4f} (folds +/- {spread:.4f})")
     click.echo(f"saved to {output_path}")
 
 
@@ -559,7 +645,7 @@ def _load_while_importing(load, module: str):
 
 
 def _train_out_of_core(
-    data, output_path, text_column, label_column, target_column, split, cv, chunk_size, force, options
+    data, output_path, text_column, label_column, target_column, split, cv, chunk_size, force, options, reading, fmt
 ):
     from stanceclf.outofcore import train_out_of_core
 
@@ -578,8 +664,12 @@ def _train_out_of_core(
         target_column=target_column,
         split=split,
         chunk_size=chunk_size,
+        **reading,
     )
     summary.model.save(output_path, force=force)
+    if fmt == "json":
+        click.echo(json.dumps({"data": str(data), "output": str(output_path), **summary.as_dict()}, indent=2))
+        return
     click.echo(f"trained out of core on {sum(summary.label_counts.values()):,} statements from {data}")
     for label, count in summary.label_counts.items():
         click.echo(f"  {label:<15} {count:>7,}")
@@ -594,7 +684,20 @@ def _train_out_of_core(
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_column_options
 @click.option("--cv", type=click.IntRange(min=2), default=None, help="Cross-validate a fresh model on DATA instead.")
+@click.option(
+    "--group-by",
+    type=click.Choice(["target"]),
+    default=None,
+    help="With --cv: hold out whole targets in each fold (the honest figure for new topics).",
+)
 @click.option("--jobs", type=int, default=None, help="Parallel jobs for --cv (-1: all cores).")
+@click.option(
+    "--predictions",
+    "predictions_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write every row's gold label, predicted label and probabilities to this new .csv or .jsonl file.",
+)
 @click.option(
     "--metric",
     type=click.Choice(["macro-f1", "semeval"]),
@@ -603,7 +706,25 @@ def _train_out_of_core(
     help="'semeval' adds SemEval-2016's F_avg (pooled) and TweetEval's per-target average.",
 )
 @_model_options
-def evaluate(data, model_path, fmt, text_column, label_column, target_column, split, cv, jobs, metric, **model_options):
+def evaluate(
+    data,
+    model_path,
+    fmt,
+    text_column,
+    label_column,
+    label_map,
+    fold_case,
+    delimiter,
+    encoding,
+    target_column,
+    split,
+    cv,
+    group_by,
+    jobs,
+    predictions_path,
+    metric,
+    **model_options,
+):
     """Score a model on labelled data: accuracy, macro-F1, per-label table, confusion matrix.
 
     \b
@@ -615,6 +736,10 @@ def evaluate(data, model_path, fmt, text_column, label_column, target_column, sp
     from stanceclf.data import load_dataset
     from stanceclf.metrics import format_report
 
+    if group_by and not cv:
+        raise click.UsageError("--group-by target needs --cv K")
+    if predictions_path and cv:
+        raise click.UsageError("--predictions scores a saved model; it cannot be combined with --cv")
     dataset = load_dataset(
         data,
         text_column=text_column,
@@ -622,23 +747,30 @@ def evaluate(data, model_path, fmt, text_column, label_column, target_column, sp
         target_column=target_column,
         split=split,
         min_labels=1 if cv is None else 2,
+        label_map=label_map,
+        fold_case=fold_case,
+        delimiter=delimiter,
+        encoding=encoding,
     )
     if cv is not None:
         from stanceclf.training import cross_validate
 
-        report = cross_validate(dataset, _params(**model_options), folds=cv, n_jobs=jobs, semeval=metric == "semeval")
+        report = cross_validate(
+            dataset, _params(**model_options), folds=cv, n_jobs=jobs, semeval=metric == "semeval", group_by=group_by
+        )
     else:
         from stanceclf.inference import load_predictor
         from stanceclf.persist import default_model_path
         from stanceclf.training import evaluate as evaluate_model
 
         predictor = load_predictor(model_path or default_model_path())
-        report = evaluate_model(predictor, dataset, semeval=metric == "semeval")
+        report = evaluate_model(predictor, dataset, semeval=metric == "semeval", predictions=predictions_path)
     if fmt == "json":
         click.echo(json.dumps(report, indent=2))
     else:
         if cv is not None:
-            click.echo(f"{cv}-fold stratified cross-validation (out-of-fold predictions pooled)")
+            kind = "cross-validation holding out whole targets" if group_by else "stratified cross-validation"
+            click.echo(f"{cv}-fold {kind} (out-of-fold predictions pooled)")
         click.echo(format_report(report))
 
 
@@ -653,12 +785,14 @@ def info(model_path, fmt):
       stanceclf info --model my.stance
     """
     from stanceclf.persist import default_model_path, load_model_data
+    from stanceclf.targets import describe_targets, known_targets
 
     path = model_path or default_model_path()
     model = load_model_data(path)
     description = {
         "path": str(path),
         "labels": model.classes,
+        "targets": known_targets(model),
         "params": model.params,
         "features": {block.name: block.width for block in model.blocks},
         "hashed": any(block.n_buckets is not None for block in model.blocks),
@@ -669,6 +803,7 @@ def info(model_path, fmt):
         return
     click.echo(f"model       {path}")
     click.echo(f"labels      {', '.join(model.classes)}")
+    click.echo(f"targets     {describe_targets(model)}")
     kind = " (hashed columns)" if description["hashed"] else ""
     click.echo(
         "features    " + ", ".join(f"{name} {count:,}" for name, count in description["features"].items()) + kind
@@ -707,8 +842,11 @@ def data():
     show_default=True,
     help="Expected labels, comma-separated; 'any' accepts all.",
 )
+@_label_options[0]
+@_label_options[1]
+@_reading
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def data_check(path, text_column, label_column, labels, fmt):
+def data_check(path, text_column, label_column, labels, label_map, fold_case, delimiter, encoding, fmt):
     """Counts per label, target and split, lengths, duplicates and conflicts; exit 2 on errors.
 
     \b
@@ -718,7 +856,16 @@ def data_check(path, text_column, label_column, labels, fmt):
     from stanceclf.quality import check_corpus, format_check
 
     expected = None if labels == "any" else tuple(label.strip() for label in labels.split(","))
-    report = check_corpus(path, text_column=text_column, label_column=label_column, expected_labels=expected)
+    report = check_corpus(
+        path,
+        text_column=text_column,
+        label_column=label_column,
+        expected_labels=expected,
+        label_map=label_map,
+        fold_case=fold_case,
+        delimiter=delimiter,
+        encoding=encoding,
+    )
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -747,7 +894,21 @@ def data_check(path, text_column, label_column, labels, fmt):
 @click.option("--top", type=click.IntRange(min=1), default=30, show_default=True, help="How many rows to list.")
 @click.option("--jobs", type=int, default=None, help="Parallel jobs (-1: all cores).")
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
-def data_audit(path, text_column, label_column, target_column, split, folds, top, jobs, fmt):
+def data_audit(
+    path,
+    text_column,
+    label_column,
+    label_map,
+    fold_case,
+    delimiter,
+    encoding,
+    target_column,
+    split,
+    folds,
+    top,
+    jobs,
+    fmt,
+):
     """List the rows whose given label a cross-validated model finds least likely.
 
     Rows marked * are flagged by confident learning's per-label thresholds; re-read them first.
@@ -762,7 +923,15 @@ def data_audit(path, text_column, label_column, target_column, split, folds, top
     from stanceclf.quality import audit_labels
 
     dataset = load_dataset(
-        path, text_column=text_column, label_column=label_column, target_column=target_column, split=split
+        path,
+        text_column=text_column,
+        label_column=label_column,
+        target_column=target_column,
+        split=split,
+        label_map=label_map,
+        fold_case=fold_case,
+        delimiter=delimiter,
+        encoding=encoding,
     )
     if dataset.targets is not None and fmt == "text":
         from stanceclf.topics import format_topic_report, topic_report

@@ -22,6 +22,10 @@ class ModelFileError(StanceError, ValueError):
     """A model file is missing, damaged, of another format version or internally inconsistent."""
 
 
+class ParameterError(StanceError, ValueError):
+    """Parameters that cannot work together (no feature block at all, zero parallel jobs)."""
+
+
 class OutputError(StanceError, OSError):
     """An output file cannot be written where asked (missing folder, no permission)."""
 

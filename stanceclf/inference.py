@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from stanceclf.data import frame_documents, is_frame
 from stanceclf.features import Analyzer, BucketCache, char_occurrences, feature_occurrences, word_char_ngrams
 from stanceclf.persist import ModelData, load_model_data
 
@@ -50,6 +51,8 @@ class Predictor:
 
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         """Raw class scores, shape ``(n, n_classes)`` (``(n,)`` for a two-label model)."""
+        if is_frame(texts):
+            texts = frame_documents(texts)
         rows, cols, values = self._features(texts)
         n_classes = self._coef_t.shape[1]
         scores = np.empty((len(texts), n_classes))
@@ -92,6 +95,50 @@ class Predictor:
             order = np.argsort(-contributions[:, k], kind="stable")[:top]
             explanation[label] = [(names[i], float(contributions[i, k])) for i in order if contributions[i, k] > 0]
         return explanation
+
+    def explain_decision(self, text, top: int = 5) -> dict:
+        """Why ``text`` got its label: every label's score, and the label against the runner-up.
+
+        A label's score is its intercept plus the sum of its features' contributions (TF-IDF
+        value times coefficient); the probabilities are the softmax of the scores, so the
+        highest score wins. (For a two-label model the first label's score is fixed at 0 and
+        the second's is the model's one decision value.) The decision is explained by the
+        margin between the predicted label and the runner-up, split into the difference of
+        their intercepts, the ``top`` features that moved it most in either direction, and
+        the sum of all other features, so that the parts add up to the margin.
+
+        Returns
+        -------
+        dict
+            ``label``, ``versus`` (the runner-up), ``scores`` and ``intercepts`` (per label),
+            ``margin``, ``intercept`` (its share of the margin), ``features`` (a list of
+            ``(feature, contribution to the margin)``, largest magnitude first) and
+            ``other_features`` (the rest of the margin).
+        """
+        _, cols, values = self._features([text])
+        contributions = self._coef_t[cols] * values[:, None]
+        intercepts = np.asarray(self._intercept, dtype=np.float64)
+        if contributions.shape[1] == 1:  # binary: scores (0, decision value)
+            contributions = np.hstack([np.zeros_like(contributions), contributions])
+            intercepts = np.array([0.0, float(intercepts[0])])
+        scores = intercepts + contributions.sum(axis=0)
+        order = np.argsort(-scores, kind="stable")
+        best, second = int(order[0]), int(order[1])
+        margin_parts = contributions[:, best] - contributions[:, second]
+        shown = np.argsort(-np.abs(margin_parts), kind="stable")[:top]
+        shown = [i for i in shown.tolist() if margin_parts[i] != 0]
+        names = self._feature_names(cols[shown], text)
+        labels = self.model.classes
+        return {
+            "label": labels[best],
+            "versus": labels[second],
+            "scores": {label: float(score) for label, score in zip(labels, scores)},
+            "intercepts": {label: float(value) for label, value in zip(labels, intercepts)},
+            "margin": float(scores[best] - scores[second]),
+            "intercept": float(intercepts[best] - intercepts[second]),
+            "features": [(name, float(margin_parts[i])) for name, i in zip(names, shown)],
+            "other_features": float(margin_parts.sum() - margin_parts[shown].sum()),
+        }
 
     def _feature_names(self, cols: np.ndarray, text) -> list[str]:
         names = []

@@ -51,12 +51,17 @@ def _parse_quick_predict(args: list[str]) -> dict | None:
 
 def _quick_predict(texts: list[str], model_path: str | None, proba: bool, fmt: str) -> int:
     from stanceclf.batch import predict_rows
+    from stanceclf.data import file_argument_warnings
     from stanceclf.errors import StanceError
     from stanceclf.inference import load_predictor
     from stanceclf.persist import default_model_path
+    from stanceclf.targets import check_target_options
 
     try:
         predictor = load_predictor(model_path or default_model_path())
+        check_target_options(predictor, None, None)
+        for warning in file_argument_warnings(texts):
+            print(warning, file=sys.stderr)
         predict_rows(predictor, enumerate(texts, start=1), sys.stdout.write, fmt=fmt, proba=proba)
     except StanceError as error:
         print(f"Error: {error}", file=sys.stderr)

@@ -12,6 +12,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
+from stanceclf.data import frame_documents, is_frame
+from stanceclf.errors import ParameterError
 from stanceclf.features import Analyzer
 from stanceclf.inference import Predictor
 from stanceclf.persist import MAX_BUCKETS, FeatureBlock, ModelData, load_model_data, save_model_data
@@ -164,9 +166,18 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self
         """
         texts = _as_texts(X)
-        labels = np.asarray(list(y) if not isinstance(y, np.ndarray) else y)
-        if labels.ndim != 1 or len(labels) != len(texts):
-            raise ValueError(f"X has {len(texts)} statements but y has {labels.shape[0]} labels")
+        if y is None:
+            raise ValueError("y is required: one label per statement of X")
+        if isinstance(y, str):
+            raise ValueError("y must be a list of labels, not a single string")
+        labels = np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y if isinstance(y, np.ndarray) else list(y))
+        if labels.ndim != 1:
+            raise ValueError(
+                f"y must hold one label per statement (one-dimensional), got shape {labels.shape}; "
+                "for a column vector use y.ravel()"
+            )
+        if len(labels) != len(texts):
+            raise ValueError(f"X has {len(texts)} statements but y has {len(labels)} labels")
         if len(np.unique(labels)) < 2:
             raise ValueError(f"y needs at least two distinct labels, got {np.unique(labels).tolist()}")
         if self.target_mode != "none" and any(isinstance(text, str) for text in texts):
@@ -255,21 +266,48 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """The TF-IDF feature matrix of statements ``X`` (all blocks side by side)."""
         check_is_fitted(self, "logistic_")
         texts = _as_texts(X)
+        if not texts:
+            return sp.csr_matrix((0, self.n_features_))
+        if self.target_mode == "per_target":
+            self._warn_about_unseen_targets(texts)
         blocks = [vec.transform(texts) * w for (_, vec), w in zip(self.vectorizers_, self.block_weights_)]
         return sp.hstack(blocks, format="csr") if len(blocks) > 1 else blocks[0].tocsr()
 
+    def _warn_about_unseen_targets(self, texts: list) -> None:
+        """A per_target model gives a target it never saw its class priors alone: say so."""
+        vectorizer = dict(self.vectorizers_).get("target_bias")
+        known = getattr(vectorizer, "vocabulary_", None)
+        if known is None:
+            return
+        unseen = sorted({text[1] for text in texts if not isinstance(text, str)} - set(known))
+        if unseen:
+            import warnings
+
+            warnings.warn(
+                f"targets never seen in training: {', '.join(map(repr, unseen[:10]))}; this per_target model "
+                "answers them with its class priors alone (the same label for every statement)",
+                UserWarning,
+                stacklevel=3,
+            )
+
     def decision_function(self, X) -> np.ndarray:
         features = self.transform(X)
+        if features.shape[0] == 0:  # scikit-learn refuses empty input; no statements, no scores
+            return np.empty((0,) if len(self.classes_) == 2 else (0, len(self.classes_)))
         return self.logistic_.decision_function(features)
 
     def predict_proba(self, X) -> np.ndarray:
         """Probability of each label for each statement, columns in the order of ``classes_``."""
         features = self.transform(X)
+        if features.shape[0] == 0:
+            return np.empty((0, len(self.classes_)))
         return self.logistic_.predict_proba(features)
 
     def predict(self, X) -> np.ndarray:
         """The most probable label of each statement."""
         features = self.transform(X)
+        if features.shape[0] == 0:
+            return self.classes_[:0].copy()
         return self.logistic_.predict(features)
 
     def explain(self, text: str, top: int = 5) -> dict[str, list[tuple[str, float]]]:
@@ -280,6 +318,15 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self, "logistic_")
         return Predictor(self.to_model_data()).explain(text, top=top)
+
+    def explain_decision(self, text, top: int = 5) -> dict:
+        """Every label's score for ``text`` and why the predicted label beat the runner-up.
+
+        See :meth:`stanceclf.inference.Predictor.explain_decision`; the parts (intercepts,
+        listed features, other features) add up to the margin between the two labels.
+        """
+        check_is_fitted(self, "logistic_")
+        return Predictor(self.to_model_data()).explain_decision(text, top=top)
 
     def to_model_data(self) -> ModelData:
         """The fitted model as plain data (what :meth:`save` writes)."""
@@ -355,7 +402,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         if self.char_ngram_range is not None:
             base.append(("char", "char", tuple(self.char_ngram_range), bool(self.char_negation)))
         if not base:
-            raise ValueError("word_ngram_range and char_ngram_range cannot both be None")
+            raise ParameterError(
+                "word_ngram_range and char_ngram_range cannot both be None (--word-ngrams and --char-ngrams "
+                "cannot both be 'none'): the model would have no features"
+            )
         shared = [(name, Analyzer(kind, ngram, self.lowercase, negation), 1.0) for name, kind, ngram, negation in base]
         tied = [
             (f"{name}_target", Analyzer(kind, ngram, self.lowercase, negation, conjoin=True), 1.0)
@@ -400,7 +450,13 @@ SGD_FROM = 50_000  # statements from which solver="auto" picks sgd
 
 
 def _as_texts(X) -> list:
-    """Check that ``X`` holds statements or (statement, target) pairs and return it as a list."""
+    """Check that ``X`` holds statements or (statement, target) pairs and return it as a list.
+
+    A DataFrame is read by columns, never iterated (which would give its column names): one
+    column holds statements, two hold (statement, target) pairs.
+    """
+    if is_frame(X):
+        X = frame_documents(X)
     if isinstance(X, str):
         raise ValueError("X must be a list of statements, not a single string (wrap it: [text])")
     if isinstance(X, np.ndarray) and X.ndim != 1:

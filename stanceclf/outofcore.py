@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from stanceclf.data import detect_format, iter_records, labelled_row
+from stanceclf.data import check_label_case, detect_format, iter_records, labelled_row, relabel
 from stanceclf.errors import DataError, located
 from stanceclf.features import BucketCache
 from stanceclf.model import StanceClassifier
@@ -47,6 +47,17 @@ class OutOfCoreSummary:
     seconds: float
     chunks: int
 
+    def as_dict(self) -> dict:
+        """The summary as plain data (what ``stanceclf train --out-of-core --format json`` prints)."""
+        return {
+            "rows": sum(self.label_counts.values()),
+            "label_counts": dict(self.label_counts),
+            "n_features": self.n_features,
+            "seconds": self.seconds,
+            "params": self.model.get_params(),
+            "chunks": self.chunks,
+        }
+
 
 def train_out_of_core(
     path: str | Path,
@@ -58,6 +69,10 @@ def train_out_of_core(
     split: str | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     fmt: str | None = None,
+    label_map: dict[str, str] | None = None,
+    fold_case: bool = False,
+    delimiter: str | None = None,
+    encoding: str = "utf-8",
 ) -> OutOfCoreSummary:
     """Train a hashed :class:`StanceClassifier` on ``path`` without holding the data in memory.
 
@@ -72,6 +87,8 @@ def train_out_of_core(
         Train on the rows whose ``split`` column holds this value only (all rows are checked).
     chunk_size : int
         Rows per chunk: the unit of memory, of shuffling and of progress.
+    label_map, fold_case, delimiter, encoding
+        As for :func:`stanceclf.data.load_dataset`.
 
     Raises
     ------
@@ -98,6 +115,8 @@ def train_out_of_core(
             chunk_size=chunk_size,
             fmt=fmt,
             seed=template.random_state,
+            relabelling=(label_map, fold_case),
+            reading={"delimiter": delimiter, "encoding": encoding},
         )
         classes = np.array(sorted(scan.label_counts))
         idf = [smoothed_idf(frequency, scan.rows) for frequency in scan.frequencies]
@@ -141,6 +160,8 @@ def train_out_of_core(
         "metrics": {},
         "out_of_core": {"chunk_size": chunk_size, "chunks": scan.chunks},
     }
+    if uses_targets:  # a hashed vocabulary cannot say which targets it saw; prediction needs to know
+        provenance["targets"] = scan.targets
     data = ModelData(
         template.get_params(),
         [str(c) for c in classes],
@@ -163,9 +184,24 @@ class _Scan:
     label_counts: dict[str, int]
     frequencies: list[np.ndarray]
     sha256: str
+    targets: list[str]
 
 
-def _scan(path, folder: Path, analyzers, n_buckets: int, uses_targets: bool, *, columns, split, chunk_size, fmt, seed):
+def _scan(
+    path,
+    folder: Path,
+    analyzers,
+    n_buckets: int,
+    uses_targets: bool,
+    *,
+    columns,
+    split,
+    chunk_size,
+    fmt,
+    seed,
+    relabelling=(None, False),
+    reading=None,
+):
     """Read and check every row once; spill each chunk's hashed counts; add up document frequencies."""
     text_column, label_column, target_column = columns
     if Path(path).is_dir():
@@ -180,6 +216,8 @@ def _scan(path, folder: Path, analyzers, n_buckets: int, uses_targets: bool, *, 
     caches = [(BucketCache(n_buckets), {}) for _ in analyzers]
     frequencies = [np.zeros(n_buckets, dtype=np.int64) for _ in analyzers]
     label_index: dict[str, int] = {}
+    first_line_of_label: dict[str, int] = {}
+    targets_seen: set[str] = set()
     keys, key_labels, key_lines = array("q"), array("q"), array("q")
     texts, codes, chunks, rows = [], [], 0, 0
 
@@ -205,9 +243,12 @@ def _scan(path, folder: Path, analyzers, n_buckets: int, uses_targets: bool, *, 
         texts, codes = [], []
 
     optional = [] if target_column else ["target"]
-    for line, row in iter_records(path, required, optional=optional, fmt=fmt, digest=digest):
+    for line, row in iter_records(path, required, optional=optional, fmt=fmt, digest=digest, **(reading or {})):
         text, label = labelled_row(path, line, row, text_column, label_column)
+        label = relabel(label, *relabelling)
         target = row.get(target_column or "target", "").strip()
+        if label not in label_index:
+            first_line_of_label[label] = line
         code = label_index.setdefault(label, len(label_index))
         key = hashlib.blake2b(f"{target}\0{text}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
         keys.append(int.from_bytes(key, "little", signed=True))
@@ -215,12 +256,15 @@ def _scan(path, folder: Path, analyzers, n_buckets: int, uses_targets: bool, *, 
         key_lines.append(line)
         if split is not None and row["split"].strip() != split:
             continue
+        if uses_targets:
+            targets_seen.add(target)
         texts.append((text, target) if uses_targets else text)
         codes.append(code)
         if len(texts) == chunk_size:
             spill()
     if texts:
         spill()
+    check_label_case(path, first_line_of_label)
     _check_conflicting_labels(path, keys, key_labels, key_lines, list(label_index))
     if rows == 0:
         where = f" in split {split!r}" if split is not None else ""
@@ -240,7 +284,7 @@ def _scan(path, folder: Path, analyzers, n_buckets: int, uses_targets: bool, *, 
         stored = folder / f"{stem}_labels.npy"
         np.save(stored, renumber[np.load(stored, allow_pickle=False)], allow_pickle=False)
     label_counts = {label: int(totals[label_index[label]]) for label in present}
-    return _Scan(rows, chunks, pieces, label_counts, frequencies, digest.hexdigest())
+    return _Scan(rows, chunks, pieces, label_counts, frequencies, digest.hexdigest(), sorted(targets_seen))
 
 
 def _check_conflicting_labels(path, keys: array, labels: array, lines: array, names: list[str]) -> None:

@@ -208,13 +208,13 @@ class atomic_writer:
         self._file = os.fdopen(fd, self.mode, encoding=self.encoding, newline="" if self.encoding else None)
         return self._file
 
-    def commit(self) -> None:
-        """Flush, sync and rename the temporary file into place."""
+    def commit(self, path: str | Path | None = None) -> None:
+        """Flush, sync and rename the temporary file into place (or to ``path`` instead)."""
         self._file.flush()
         os.fsync(self._file.fileno())
         self._file.close()
         os.chmod(self._tmp, 0o644)
-        os.replace(self._tmp, self.path)
+        os.replace(self._tmp, self.path if path is None else path)
 
     def discard(self) -> None:
         self._file.close()

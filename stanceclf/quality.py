@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stanceclf.data import Dataset, iter_records
+from stanceclf.data import Dataset, check_label_case, iter_records, relabel
 from stanceclf.errors import DataError, located
 
 BUNDLED_LABELS = ("conditional", "none", "oppose", "support")  # the labels of datasets/stance.csv
@@ -56,6 +56,10 @@ def check_corpus(
     split_column: str = "split",
     id_column: str = "id",
     expected_labels: tuple[str, ...] | None = BUNDLED_LABELS,
+    label_map: dict[str, str] | None = None,
+    fold_case: bool = False,
+    delimiter: str | None = None,
+    encoding: str = "utf-8",
 ) -> CorpusCheck:
     """Read a labelled file and report everything wrong or suspicious in it.
 
@@ -63,7 +67,9 @@ def check_corpus(
     two labels, repeated ids, a target spread over two splits, a split lacking a label.
     Warnings: exact and near duplicates (a shared run of 8 words), statements outside 6-60
     words, a target above 8% of the rows, a stance label outside 20-45% of a target's stance
-    rows (rows labelled ``none`` aside).
+    rows (rows labelled ``none`` aside). Labels are renamed by ``label_map`` and, with
+    ``fold_case``, lower-cased as :func:`stanceclf.data.load_dataset` does; without it, labels
+    that differ only in case are an error.
 
     Raises
     ------
@@ -79,9 +85,12 @@ def check_corpus(
     split_labels: dict[str, Counter] = defaultdict(Counter)
     target_labels: dict[str, Counter] = defaultdict(Counter)
     optional = [target_column, split_column, id_column]
-    for line, row in iter_records(path, [text_column, label_column], optional=optional):
+    first_line_of_label: dict[str, int] = {}
+    for line, row in iter_records(
+        path, [text_column, label_column], optional=optional, delimiter=delimiter, encoding=encoding
+    ):
         report.rows += 1
-        text, label = row[text_column], row[label_column].strip()
+        text, label = row[text_column], relabel(row[label_column].strip(), label_map, fold_case)
         target, split, row_id = (row.get(name, "").strip() for name in optional)
 
         def error(problem: str, line=line):
@@ -99,6 +108,7 @@ def check_corpus(
         if expected_labels is not None and label not in expected_labels:
             error(f"label {label!r} is not one of {', '.join(expected_labels)}")
         report.label_counts[label] += 1
+        first_line_of_label.setdefault(label, line)
         if target:
             report.target_counts[target] += 1
             target_labels[target][label] += 1
@@ -132,6 +142,10 @@ def check_corpus(
                 warn(f"near duplicate of line {other} (shares {SHINGLE_WORDS} words: {' '.join(shingle)!r})")
     if report.rows == 0:
         raise DataError(located(path, None, "no statements (the file has no data rows)"))
+    try:
+        check_label_case(path, first_line_of_label)
+    except DataError as error:
+        report.errors.append(str(error))
     for target, splits in sorted(target_splits.items()):
         if len(splits) > 1:
             lines = ", ".join(f"{s} (line {n})" for s, n in splits.items())
@@ -224,6 +238,9 @@ def audit_labels(
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     from stanceclf.model import StanceClassifier
+    from stanceclf.training import check_jobs
+
+    check_jobs(n_jobs)
 
     smallest = min(Counter(dataset.labels).values())
     if smallest < folds:

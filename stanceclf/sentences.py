@@ -98,7 +98,10 @@ def iter_sentences(document: str) -> Iterator[Sentence]:
 
 
 def sentence_rows(documents, *, numbered: bool):
-    """Split ``(line, document)`` rows into ``(line, sentence, fields)`` rows for batch prediction.
+    """Split ``(line, document[, columns])`` rows into ``(line, sentence, columns, fields)`` rows.
+
+    The rows are what :func:`stanceclf.batch.predict_rows` takes; ``columns`` (input columns
+    to pass through) are repeated for every sentence of their document.
 
     ``document`` may be a ``(text, target)`` pair; each sentence keeps the target. ``fields``
     holds ``paragraph``, ``sentence``, ``start`` and ``end`` (offsets into the document), and
@@ -106,7 +109,8 @@ def sentence_rows(documents, *, numbered: bool):
     from). ``line`` is the input line a sentence starts on, for progress and interruption
     messages.
     """
-    for line, document in documents:
+    for line, document, *rest in documents:
+        extras = rest[0] if rest else {}  # input columns passed through, repeated for each sentence
         text, target = (document, None) if isinstance(document, str) else document
         for sentence in iter_sentences(text):
             fields = {"document": line} if numbered else {}
@@ -114,7 +118,7 @@ def sentence_rows(documents, *, numbered: bool):
                 paragraph=sentence.paragraph, sentence=sentence.sentence, start=sentence.start, end=sentence.end
             )
             where = line if numbered else line + text.count("\n", 0, sentence.start)
-            yield where, (sentence.text if target is None else (sentence.text, target)), fields
+            yield where, (sentence.text if target is None else (sentence.text, target)), extras, fields
 
 
 def predict_document(model, document: str, target: str | None = None) -> list[dict]:

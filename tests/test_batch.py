@@ -32,3 +32,57 @@ def test_formula_prefixes_are_neutralised_and_others_kept():
         "plain",
         "",
     ]
+
+
+def test_progress_lines_say_rows_share_rate_and_time_left():
+    from stanceclf.batch import BatchProgress, ProgressReport
+    from stanceclf.data import ReadProgress
+
+    lines, now, read = [], [0.0], ReadProgress()
+    report = ProgressReport(
+        lambda line, newline: lines.append((line, newline)),
+        every=10_000,
+        total_bytes=1000,
+        read=read,
+        clock=lambda: now[0],
+    )
+    for rows in (4096, 8192, 12288, 16384, 20480):
+        now[0], read.bytes = rows / 1000, rows // 40
+        report(BatchProgress(rows=rows))
+    assert lines == [
+        ("12,288 statements predicted (30.7%, 1,000/s, about 0:00:28 left)", True),
+        ("20,480 statements predicted (51.2%, 1,000/s, about 0:00:20 left)", True),
+    ]
+
+
+def test_predict_prints_progress_lines_to_a_log(model_file, tmp_path):
+    from click.testing import CliRunner
+
+    from stanceclf.cli import main
+
+    source = tmp_path / "posts.txt"
+    source.write_text("We back the tram.\n" * 10_000, encoding="utf-8")
+    args = ["predict", "--model", str(model_file), "--input", str(source), "-o", str(tmp_path / "out.jsonl")]
+    result = CliRunner().invoke(main, [*args, "--progress-every", "4000"])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert [line.split(" statements")[0] for line in lines] == ["4,096", "8,192", "10,000"]
+    assert lines[-1].startswith("10,000 statements predicted (100.0%, ")
+
+
+def test_standard_input_gets_all_cores_and_workers_start_only_for_more_than_a_chunk(monkeypatch, fitted_model):
+    import os
+    from pathlib import Path
+
+    from stanceclf import batch
+    from stanceclf.cli import _default_jobs
+
+    assert _default_jobs(Path("-")) == max(1, min(os.cpu_count() or 1, 4))
+
+    def no_workers(*args):
+        raise AssertionError("workers started for a single chunk")
+
+    monkeypatch.setattr(batch, "_format_in_workers", no_workers)
+    written = []
+    batch.predict_rows(fitted_model, enumerate(["We back it."] * 10, start=1), written.append, fmt="text", jobs=2)
+    assert "".join(written).count("\n") == 10

@@ -100,11 +100,16 @@ def test_predict_output_file_needs_force_to_be_replaced(run, model_file, tmp_pat
     assert out.read_text(encoding="utf-8") == "keep me"
 
 
-def test_predict_explain_lists_features_per_label(run, model_file):
+def test_predict_explain_reconciles_the_label_with_scores_and_the_runner_up(run, model_file):
     result = run("predict", "--model", model_file, "--explain", "--top", "2", "We reject the tram scheme outright.")
     lines = result.output.splitlines()
     assert lines[0] == "oppose"
-    assert any(line.startswith("  oppose: word:") for line in lines)
+    assert lines[1].startswith("  scores (intercept + features; the highest wins): conditional ")
+    assert lines[2].startswith("  oppose over ") and lines[2].endswith(", the sum of:")
+    margin = float(lines[2].split(" by ")[1].split(",")[0])
+    parts = [float(line.split()[0]) for line in lines[3:]]
+    assert lines[3].endswith("intercepts") and lines[-1].endswith("all other features") and len(parts) == 4
+    assert abs(sum(parts) - margin) < 0.01
 
 
 def test_predict_with_the_default_model(run):
@@ -323,3 +328,135 @@ def test_data_loaded_in_a_forked_process_arrives_whole_and_a_failed_child_is_cov
         return "loaded here"
 
     assert _load_while_importing(fails_in_the_child, "json") == "loaded here"
+
+
+SEMEVAL_ROWS = [("We reject the tram scheme outright.", "AGAINST"), ("We welcome the tram plan.", "FAVOR")]
+
+
+def test_evaluate_refuses_labels_the_model_lacks_and_names_both_label_sets(run, model_file, tmp_path):
+    from conftest import write_csv
+
+    data = write_csv(tmp_path / "semeval.csv", SEMEVAL_ROWS, header=("text", "label"))
+    assert_one_line_error(
+        run("evaluate", data, "--model", model_file), "AGAINST, FAVOR", "conditional, oppose, support"
+    )
+    mapped = run("evaluate", data, "--model", model_file, "--label-map", "FAVOR=support,AGAINST=oppose")
+    assert mapped.exit_code == 0, mapped.output
+    assert "accuracy    1.0000" in mapped.output
+
+
+def test_a_malformed_label_map_is_a_usage_error(run, model_file, labelled_csv):
+    result = run("evaluate", labelled_csv, "--model", model_file, "--label-map", "FAVOR")
+    assert result.exit_code == 2 and "'FAVOR' is not FROM=TO" in result.output and "Traceback" not in result.output
+
+
+def test_labels_differing_only_in_case_fail_train_and_data_check_unless_folded(run, tmp_path):
+    from conftest import write_csv
+
+    rows = [(text, label.capitalize() if i == 0 else label) for i, (text, label, _) in enumerate(STATEMENTS)]
+    data = write_csv(tmp_path / "case.csv", rows, header=("text", "label"))
+    assert_one_line_error(run("train", data, "-o", tmp_path / "m.stance"), "'Support'", "differ only in case")
+    checked = run("data", "check", data, "--labels", "any")
+    assert checked.exit_code == 2 and "differ only in case" in checked.output
+    folded = run("train", data, "-o", tmp_path / "m.stance", "--fold-case", "--char-ngrams", "none")
+    assert folded.exit_code == 0, folded.output
+    assert run("data", "check", data, "--fold-case").exit_code in (0, 2)  # warnings only; no case error
+    assert "differ only in case" not in run("data", "check", data, "--fold-case").output
+
+
+@pytest.mark.parametrize(
+    "extra, fragment",
+    [
+        (["--word-ngrams", "none", "--char-ngrams", "none"], "cannot both be 'none'"),
+        (["--cv", "3", "--jobs", "0"], "not 0"),
+    ],
+)
+def test_parameters_that_cannot_work_are_one_line_not_a_traceback(run, labelled_csv, tmp_path, extra, fragment):
+    assert_one_line_error(run("train", labelled_csv, "-o", tmp_path / "m.stance", *extra), fragment)
+
+
+def test_predict_from_a_closed_standard_input_is_one_line(model_file):
+    command = f'"{sys.executable}" -m stanceclf predict --model "{model_file}" - <&-'
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "Error: <stdin>: standard input is closed (give statements or --input FILE)"
+    ]
+
+
+def test_a_statement_argument_naming_an_existing_file_is_warned_about(run, model_file, tmp_path, monkeypatch, capsys):
+    from stanceclf.launcher import main as launcher_main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "posts.txt").write_text("We back the tram.\n", encoding="utf-8")
+    result = run("predict", "--model", model_file, "--proba", "posts.txt")
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 1
+    assert "argument 1 'posts.txt' is an existing file" in result.stderr and "--input posts.txt" in result.stderr
+    with pytest.raises(SystemExit):
+        launcher_main(["predict", "--model", str(model_file), "posts.txt"])
+    assert "is an existing file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name, first_line", [("out.csv", "text,label"), ("out.jsonl", '{"text": "We back it."')])
+def test_the_output_format_follows_the_extension(run, model_file, tmp_path, name, first_line):
+    out = tmp_path / name
+    assert run("predict", "--model", model_file, "We back it.", "-o", out).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith(first_line)
+
+
+def test_a_format_contradicting_the_extension_is_refused(run, model_file, tmp_path):
+    result = run("predict", "--model", model_file, "We back it.", "-o", tmp_path / "out.csv", "--format", "jsonl")
+    assert_one_line_error(result, "--format jsonl does not match the extension '.csv'")
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_output_dash_is_standard_output(run, model_file, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("predict", "--model", model_file, "We back it.", "-o", "-", "--format", "jsonl")
+    assert result.exit_code == 0 and json.loads(result.stdout)["text"] == "We back it."
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_train_and_predict_read_semicolon_cp1252_files_when_told(run, tmp_path):
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";").writerows([("text", "label"), *[row[:2] for row in STATEMENTS]])
+    data = tmp_path / "export.csv"
+    data.write_bytes((buffer.getvalue() + "Caf\u00e9 owners back the tram.;support\n").encode("cp1252"))
+    model = tmp_path / "m.stance"
+    common = ["--delimiter", ";", "--encoding", "cp1252"]
+    assert run("train", data, "-o", model, "--char-ngrams", "none", *common).exit_code == 0
+    result = run("predict", "--model", model, "--input", data, "--format", "csv", *common)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].startswith("Caf\u00e9 owners back the tram.,")
+    assert run("data", "check", data, *common).exit_code in (0, 2)
+    assert "not valid" not in run("data", "check", data, *common).output
+
+
+def test_skip_lines_resumes_after_the_rows_an_interrupted_run_wrote(run, model_file, tmp_path):
+    source = tmp_path / "posts.csv"
+    source.write_text(
+        'id,text\n1,We back it.\n2,"Not yet,\nmaybe later."\n3,We reject it.\n4,Only if funded.\n', "utf-8"
+    )
+    full = run("predict", "--model", model_file, "--input", source, "--format", "jsonl").stdout.splitlines()
+    # a run interrupted after two rows says "through input line 4" (row 2 spans lines 3-4)
+    rest = run("predict", "--model", model_file, "--input", source, "--format", "jsonl", "--skip-lines", 4)
+    assert rest.exit_code == 0, rest.output
+    assert full[:2] + rest.stdout.splitlines() == full
+    assert [json.loads(line)["id"] for line in rest.stdout.splitlines()] == ["3", "4"]
+
+
+def test_gzip_input_and_output_are_read_and_written_by_their_extension(run, model_file, labelled_csv, tmp_path):
+    import gzip
+
+    packed = tmp_path / "labels.csv.gz"
+    packed.write_bytes(gzip.compress(labelled_csv.read_bytes()))
+    assert run("train", packed, "-o", tmp_path / "m.stance", "--char-ngrams", "none").exit_code == 0
+    out = tmp_path / "out.jsonl.gz"
+    result = run("predict", "--model", model_file, "--input", packed, "-o", out)
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in gzip.decompress(out.read_bytes()).decode("utf-8").splitlines()]
+    assert [r["text"] for r in records] == [s[0] for s in STATEMENTS] and records[0]["input_target"] == "tram line"
+    truncated = tmp_path / "cut.csv.gz"
+    truncated.write_bytes(packed.read_bytes()[:-30])
+    assert_one_line_error(run("train", truncated, "-o", tmp_path / "n.stance"), "cut.csv.gz:", "truncated gzip data")

@@ -142,3 +142,92 @@ def test_txt_file_cannot_be_training_data(tmp_path):
     path.write_text("We back it.\n", encoding="utf-8")
     with pytest.raises(DataError, match="has no labels"):
         load_dataset(path)
+
+
+def test_a_dataframe_is_read_like_a_file_with_rows_numbered_from_one():
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(STATEMENTS, columns=["text", "label", "target"])
+    data = load_dataset(frame)
+    assert data.texts == [s[0] for s in STATEMENTS] and data.targets == [s[2] for s in STATEMENTS]
+    frame.loc[2, "text"] = None
+    with pytest.raises(DataError, match=r"^<DataFrame>:3: empty text"):
+        load_dataset(frame)
+
+
+def test_labels_differing_only_in_case_are_refused_unless_folded(tmp_path):
+    path = write_csv(
+        tmp_path / "case.csv",
+        [("We back it.", "support"), ("Yes!", "Support"), ("No.", "oppose")],
+        header=("text", "label"),
+    )
+    with pytest.raises(DataError, match=r"'support' \(line 2\) and 'Support' \(line 3\) differ only in case"):
+        load_dataset(path)
+    assert load_dataset(path, fold_case=True).label_counts == {"oppose": 1, "support": 2}
+
+
+def test_label_map_renames_labels_as_they_are_read(tmp_path):
+    path = write_csv(
+        tmp_path / "semeval.csv", [("Yes.", "FAVOR"), ("No.", "AGAINST"), ("Hm.", "NONE")], header=("text", "label")
+    )
+    data = load_dataset(path, label_map={"FAVOR": "support", "AGAINST": "oppose"})
+    assert data.labels == ["support", "oppose", "NONE"]
+
+
+def test_a_column_named_twice_in_the_header_is_refused(tmp_path):
+    path = tmp_path / "twice.csv"
+    path.write_text("text,label,text\nWe back it.,support,other\nNo.,oppose,other\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"twice.csv:1: column 'text' appears twice in the header \(columns 1 and 3\)"):
+        load_dataset(path)
+
+
+def test_a_missing_file_without_extension_is_called_missing(tmp_path):
+    with pytest.raises(DataError, match=r"labels: no such file$"):
+        load_dataset(tmp_path / "labels")
+
+
+def test_a_split_the_file_lacks_is_named_with_the_splits_present(tmp_path):
+    rows = [(text, label, "train" if i % 2 else "test") for i, (text, label, _) in enumerate(STATEMENTS)]
+    path = write_csv(tmp_path / "split.csv", rows, header=("text", "label", "split"))
+    with pytest.raises(DataError, match=r"no statements in split 'dev' \(splits present: test, train\)"):
+        load_dataset(path, split="dev")
+
+
+def test_a_null_jsonl_text_is_called_null_not_missing(tmp_path):
+    path = tmp_path / "null.jsonl"
+    path.write_text('{"text": "Yes.", "label": "support"}\n{"text": null, "label": "oppose"}\n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"null.jsonl:2: key 'text' is null"):
+        load_dataset(path)
+
+
+def test_a_dataset_repr_is_one_short_line(labelled_csv):
+    text = repr(load_dataset(labelled_csv))
+    assert len(text) < 200 and "24 statements" in text and "\n" not in text
+
+
+SPREADSHEET_EXPORT = b"text;label\nCaf\xe9 owners back the plan.;support\nNo caf\xe9, no plan.;oppose\n"
+
+
+def test_semicolons_and_cp1252_from_spreadsheets_are_read_when_named(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(SPREADSHEET_EXPORT)
+    data = load_dataset(path, delimiter=";", encoding="cp1252")
+    assert data.texts == ["Caf\u00e9 owners back the plan.", "No caf\u00e9, no plan."]
+
+
+@pytest.mark.parametrize(
+    "options, fragment",
+    [
+        ({}, "no column 'text' in the header (found 'text;label'); the columns seem to be separated by ';'"),
+        (
+            {"delimiter": ";"},
+            "export.csv:2: not valid UTF-8 (byte 0xe9 at column 4); from a spreadsheet? try --encoding",
+        ),
+        ({"delimiter": ";", "encoding": "klingon"}, "unknown encoding 'klingon'"),
+    ],
+)
+def test_a_wrong_delimiter_or_encoding_is_named_with_the_fix(tmp_path, options, fragment):
+    path = tmp_path / "export.csv"
+    path.write_bytes(SPREADSHEET_EXPORT)
+    with pytest.raises(DataError) as error:
+        load_dataset(path, **options)
+    assert fragment in str(error.value)

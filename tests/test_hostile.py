@@ -303,10 +303,13 @@ def test_ctrl_c_leaves_a_complete_prefix_and_says_how_far_it_got(model_file, lon
     assert stdout.endswith(b"\n") and 0 < len(lines) < 400_000
     assert all(json.loads(line)["label"] for line in lines)  # no torn line
     message = stderr.decode("utf-8").strip()
-    assert message == f"interrupted: wrote {len(lines):,} complete rows, through input line {len(lines)}"
+    assert message == (
+        f"interrupted: wrote {len(lines):,} complete rows, through input line {len(lines)}; "
+        f"resume with --skip-lines {len(lines)}"
+    )
 
 
-def test_ctrl_c_with_output_file_keeps_the_complete_rows_written(tmp_path, model_file, long_input):
+def test_ctrl_c_with_output_file_keeps_the_complete_rows_written_under_a_partial_name(tmp_path, model_file, long_input):
     out = tmp_path / "out.csv"
     process = subprocess.Popen(
         _cli("predict", "--model", model_file, "--input", long_input, "--format", "csv", "--output", out),
@@ -316,9 +319,58 @@ def test_ctrl_c_with_output_file_keeps_the_complete_rows_written(tmp_path, model
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130
-    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    partial = tmp_path / "out.csv.partial"
+    rows = list(csv.DictReader(partial.open(encoding="utf-8", newline="")))
     assert rows and all(row["label"] in {"support", "oppose", "conditional"} for row in rows)
-    assert f"wrote {len(rows):,} complete rows to {out}" in stderr.decode("utf-8")
+    assert not out.exists()
+    assert f"wrote {len(rows):,} complete rows to {partial} ({out} not created)" in stderr.decode("utf-8")
+
+
+@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_an_interrupted_forced_run_keeps_the_old_output_and_leaves_no_temporary_file(
+    tmp_path, model_file, long_input, signum, code
+):
+    out = tmp_path / "keep.jsonl"
+    out.write_text("the old, complete output\n", encoding="utf-8")
+    process = subprocess.Popen(
+        _cli("predict", "--model", model_file, "--input", long_input, "--output", out, "--force"),
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(3)
+    assert process.poll() is None, "finished before it could be interrupted: make the input longer"
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == code
+    assert out.read_text(encoding="utf-8") == "the old, complete output\n"
+    lines = (tmp_path / "keep.jsonl.partial").read_text(encoding="utf-8").splitlines()
+    assert lines and all(json.loads(line)["label"] for line in lines)
+    assert f"wrote {len(lines):,} complete rows to {out}.partial ({out} left as it was)" in stderr.decode()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.jsonl", "keep.jsonl.partial", "many.txt"]
+
+
+def test_sigterm_during_out_of_core_training_removes_its_temporary_folder(tmp_path):
+    data = tmp_path / "big.csv"
+    with open(data, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "label"])
+        for i in range(300_000):
+            writer.writerow([f"statement {i} about proposal {i % 97} and topic {i % 89}", ["support", "oppose"][i % 2]])
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    process = subprocess.Popen(
+        _cli("train", data, "--out-of-core", "--chunk-size", "1000", "-o", tmp_path / "m.stance"),
+        env={**os.environ, "TMPDIR": str(scratch)},
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while not any(scratch.glob("stanceclf-*/*.npz")) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert process.poll() is None, "finished before it could be terminated"
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143
+    assert list(scratch.iterdir()) == []
+    assert "Traceback" not in stderr.decode() and not (tmp_path / "m.stance").exists()
 
 
 def test_worker_processes_end_when_the_parent_is_killed(tmp_path, model_file, long_input):

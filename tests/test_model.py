@@ -107,3 +107,50 @@ def test_explain_names_the_features_that_pushed_each_label(fitted_model):
     assert any(f.startswith("word:") and ("reject" in f or "outright" in f) for f in features)
     weights = [w for _, w in explanation["oppose"]]
     assert weights == sorted(weights, reverse=True) and all(w > 0 for w in weights)
+
+
+def test_a_one_column_dataframe_is_statements_and_a_two_column_one_is_pairs(fitted_model):
+    pd = pytest.importorskip("pandas")
+    texts = ["We reject the tram scheme outright.", "We welcome the tram plan.", "Only if it is funded."]
+    frame = pd.DataFrame({"text": texts, "target": ["tram line"] * 3, "id": [1, 2, 3]})
+    assert fitted_model.predict(frame[["text"]]).tolist() == fitted_model.predict(texts).tolist()
+    from stanceclf.inference import Predictor
+
+    assert len(Predictor(fitted_model.to_model_data()).predict(frame[["text"]])) == 3
+    pairs = StanceClassifier(target_mode="conjoined").fit(list(zip(texts * 2, ["a"] * 3 + ["b"] * 3)), LABELS[:6])
+    assert len(pairs.predict(frame[["text", "target"]])) == 3
+    with pytest.raises(ValueError, match="DataFrame with 3 columns"):
+        fitted_model.predict(frame)
+
+
+@pytest.mark.parametrize(
+    "y, message",
+    [
+        (None, "y is required"),
+        (np.array([["support"], ["oppose"]]), r"one-dimensional\), got shape \(2, 1\)"),
+    ],
+)
+def test_fit_says_what_is_wrong_with_y(y, message):
+    with pytest.raises(ValueError, match=message):
+        StanceClassifier().fit(["We back it.", "No."], y)
+
+
+def test_predicting_no_statements_gives_empty_answers(fitted_model):
+    assert fitted_model.predict([]).shape == (0,)
+    assert fitted_model.predict_proba([]).shape == (0, 3)
+
+
+@pytest.mark.parametrize("labels", [LABELS, ["support" if label == "support" else "other" for label in LABELS]])
+def test_explain_decision_adds_up_to_the_scores_that_give_the_probabilities(labels):
+    clf = StanceClassifier().fit(TEXTS, labels)
+    text = "Rome will send troops to the tram, we reject it."
+    why = clf.explain_decision(text, top=3)
+    scores = np.array([why["scores"][label] for label in clf.classes_])
+    softmax = np.exp(scores - scores.max()) / np.exp(scores - scores.max()).sum()
+    assert np.allclose(softmax, clf.predict_proba([text])[0])
+    assert why["label"] == clf.predict([text])[0] and why["versus"] != why["label"]
+    assert why["margin"] == pytest.approx(why["scores"][why["label"]] - why["scores"][why["versus"]])
+    parts = why["intercept"] + sum(w for _, w in why["features"]) + why["other_features"]
+    assert parts == pytest.approx(why["margin"])
+    magnitudes = [abs(w) for _, w in why["features"]]
+    assert len(magnitudes) == 3 and magnitudes == sorted(magnitudes, reverse=True)
