@@ -40,7 +40,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     negation : bool, default True
         Prefix the words after a negation cue ("not", "never", "don't" ...) up to the next
         punctuation mark with ``NOT_``, so "not support" and "support" are different features.
-    char_negation : bool, default False
+    char_negation : bool, default True
         Mark negation scopes in the character block too: the character n-grams of "send" in
         "will not send" get the ``NOT_`` prefix, so a refusal does not teach the bare word its
         label.
@@ -56,7 +56,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         learning a vocabulary: memory no longer grows with the vocabulary, and a model can be
         trained out of core (:func:`stanceclf.outofcore.train_out_of_core`); colliding
         features share a weight. ``min_df`` and ``max_features`` do not apply.
-    C : float, default 30.0
+    C : float, default 10.0
         Inverse regularisation strength of the logistic regression.
     class_weight : "balanced" or None, default "balanced"
         Weight labels inversely to their frequency.
@@ -116,13 +116,13 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         word_ngram_range=(1, 2),
         char_ngram_range=(3, 6),
         negation=True,
-        char_negation=False,
+        char_negation=True,
         lowercase=True,
         sublinear_tf=True,
         min_df=1,
         max_features=None,
         n_buckets=None,
-        C=30.0,
+        C=10.0,
         class_weight="balanced",
         max_iter=2000,
         solver="auto",
