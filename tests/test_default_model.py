@@ -25,7 +25,25 @@ def test_shipped_model_was_trained_on_the_current_bundled_data():
 
 def test_shipped_model_records_its_held_out_scores():
     metrics = load_model_data(default_model_path()).metadata["metrics"]
-    assert {"test_split_macro_f1", "cv5_macro_f1", "topic_cv5_macro_f1"} <= set(metrics)
+    assert {"test_split_macro_f1", "cv5_macro_f1", "topic_cv5_macro_f1", "news_test_stance_macro_f1"} <= set(metrics)
+
+
+def test_shipped_model_has_a_no_stance_label():
+    assert default_model().classes_.tolist() == ["conditional", "none", "oppose", "support"]
+
+
+# Written for this test; none of these is in datasets/stance.csv or datasets/news_test.csv.
+NO_STANCE = [
+    "The harbour committee meets again on the second Tuesday of May.",
+    "Ministers from eleven countries attended the talks in Valletta.",
+    "The tram would run every eight minutes between the station and the university.",
+    "It is not yet known how many households the scheme would cover.",
+]
+
+
+def test_default_model_answers_none_for_sentences_that_take_no_stance():
+    predicted = default_model().predict(NO_STANCE).tolist()
+    assert predicted.count("none") >= 3, list(zip(NO_STANCE, predicted))
 
 
 def test_default_model_reads_the_readme_example_as_opposition():
