@@ -34,6 +34,7 @@ def test_the_semeval_training_example_uses_the_chosen_parameters():
         assert params["C"] == chosen["C"]
         assert params["target_mode"] == chosen["target_mode"] and params["target_weight"] == chosen["target_weight"]
         assert params["negation"] == chosen["negation"] and params["sublinear_tf"] == chosen["sublinear_tf"]
+        assert params["char_negation"] == chosen.get("char_negation", False)  # searched before it existed
 
 
 def test_benchmark_paths_in_commands_use_the_environment_variable():
