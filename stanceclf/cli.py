@@ -45,11 +45,16 @@ class _Commands(click.Group):
 
 
 class NgramRange(click.ParamType):
-    """``2-5`` (or ``1``) as a tuple ``(2, 5)``; ``none`` as None."""
+    """``2-5`` (or ``1``) as a tuple ``(2, 5)``; ``none`` as None; bounds from the parameter table."""
 
     name = "RANGE"
 
+    def __init__(self, param: str = "word_ngram_range"):
+        self.param = param
+
     def convert(self, value, param, ctx):
+        from stanceclf.params import allowed, check_param
+
         if value is None or isinstance(value, tuple):
             return value
         if str(value).lower() == "none":
@@ -57,11 +62,32 @@ class NgramRange(click.ParamType):
         low, _, high = str(value).partition("-")
         try:
             bounds = (int(low), int(high or low))
-        except ValueError:
-            self.fail(f"{value!r} is not a range like 1-2 or 'none'", param, ctx)
-        if not 1 <= bounds[0] <= bounds[1] <= 16:
-            self.fail(f"{value!r} must satisfy 1 <= low <= high <= 16", param, ctx)
+            check_param(self.param, bounds)
+        except (ValueError, StanceError):
+            self.fail(f"{value!r} is not a range like 1-2 or 'none': {allowed(self.param)}", param, ctx)
         return bounds
+
+
+def param_type(name: str) -> click.ParamType:
+    """The click type of a :class:`StanceClassifier` parameter, read from its constraints table."""
+    from stanceclf.params import PARAMETER_CONSTRAINTS, Interval, Options
+    from stanceclf.params import NgramRange as Pair
+
+    for constraint in PARAMETER_CONSTRAINTS[name]:
+        if isinstance(constraint, Pair):
+            return NgramRange(name)
+        if isinstance(constraint, Options):
+            none = any(c.accepts(None) for c in PARAMETER_CONSTRAINTS[name])
+            return click.Choice([*constraint.values, *(["none"] if none else [])])
+        if isinstance(constraint, Interval):
+            kind = click.IntRange if constraint.kind is int else click.FloatRange
+            return kind(
+                min=constraint.low,
+                max=constraint.high,
+                min_open=constraint.closed in ("right", "neither"),
+                max_open=constraint.closed in ("left", "neither"),
+            )
+    raise TypeError(f"no click type for parameter {name}")  # pragma: no cover - booleans are flags
 
 
 class LabelMap(click.ParamType):
@@ -90,11 +116,15 @@ def _model_options(command):
     """The StanceClassifier parameters as options of ``train`` and ``evaluate --cv``."""
     options = [
         click.option(
-            "--word-ngrams", type=NgramRange(), default="1-2", show_default=True, help="Word n-gram sizes, or 'none'."
+            "--word-ngrams",
+            type=param_type("word_ngram_range"),
+            default="1-2",
+            show_default=True,
+            help="Word n-gram sizes, or 'none'.",
         ),
         click.option(
             "--char-ngrams",
-            type=NgramRange(),
+            type=param_type("char_ngram_range"),
             default="3-6",
             show_default=True,
             help="Character n-gram sizes, or 'none'.",
@@ -108,17 +138,17 @@ def _model_options(command):
         ),
         click.option("--lowercase/--no-lowercase", default=True, show_default=True),
         click.option("--sublinear-tf/--no-sublinear-tf", default=True, show_default=True, help="Use 1 + log(tf)."),
-        click.option("--min-df", type=click.IntRange(min=1), default=1, show_default=True, help="Drop rarer features."),
+        click.option("--min-df", type=param_type("min_df"), default=1, show_default=True, help="Drop rarer features."),
         click.option(
             "--max-features",
-            type=click.IntRange(min=1),
+            type=param_type("max_features"),
             default=None,
             help="Keep the most frequent features of each block.",
         ),
         click.option(
             "--buckets",
             "n_buckets",
-            type=click.IntRange(min=1, max=1 << 26),
+            type=param_type("n_buckets"),
             default=None,
             help="Hash features into N columns per block instead of a vocabulary (default 1048576 with --out-of-core).",
         ),
@@ -126,31 +156,38 @@ def _model_options(command):
             "-C",
             "--C",
             "C",
-            type=click.FloatRange(min=0, min_open=True),
+            type=param_type("C"),
             default=10.0,
             show_default=True,
             help="Inverse regularisation strength.",
         ),
-        click.option("--class-weight", type=click.Choice(["balanced", "none"]), default="balanced", show_default=True),
+        click.option("--class-weight", type=param_type("class_weight"), default="balanced", show_default=True),
         click.option(
             "--solver",
-            type=click.Choice(["auto", "lbfgs", "sgd"]),
+            type=param_type("solver"),
             default="auto",
             show_default=True,
             help="lbfgs: exact, slow on large data; sgd: passes of minibatch Adagrad; auto: sgd from 50,000 rows.",
         ),
         click.option(
-            "--epochs", type=click.IntRange(min=1), default=2, show_default=True, help="Passes of the sgd solver."
+            "--epochs", type=param_type("epochs"), default=2, show_default=True, help="Passes of the sgd solver."
         ),
-        click.option("--seed", "random_state", type=int, default=0, show_default=True, help="Seed of the sgd solver."),
+        click.option(
+            "--seed",
+            "random_state",
+            type=param_type("random_state"),
+            default=0,
+            show_default=True,
+            help="Seed of the sgd solver.",
+        ),
         click.option(
             "--target-mode",
-            type=click.Choice(["none", "conjoined", "per_target"]),
+            type=param_type("target_mode"),
             default="none",
             show_default=True,
             help="Use each statement's target: one global model with target-tied features, or one model per target.",
         ),
-        click.option("--target-weight", type=click.FloatRange(min=0, min_open=True), default=0.5, show_default=True),
+        click.option("--target-weight", type=param_type("target_weight"), default=0.5, show_default=True),
     ]
     for option in reversed(options):
         command = option(command)
