@@ -14,7 +14,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stanceclf.data import Dataset, check_label_case, iter_records, relabel
+from stanceclf.data import check_label_case, iter_records, relabel
+from stanceclf.dataset import Dataset
 from stanceclf.errors import DataError, located
 
 BUNDLED_LABELS = ("conditional", "none", "oppose", "support")  # the labels of datasets/stance.csv

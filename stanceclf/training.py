@@ -3,6 +3,9 @@
 These are the library functions the ``train`` and ``evaluate`` commands call; they add to a bare
 ``StanceClassifier.fit`` what a user wants recorded: where the data came from, how the model
 scored, how long it took.
+
+Scoring a saved model (:func:`evaluate` with a :class:`~stanceclf.inference.Predictor`) imports no
+scikit-learn: the estimator is imported by the functions that fit one.
 """
 
 from __future__ import annotations
@@ -11,14 +14,17 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from stanceclf.data import Dataset
+from stanceclf.dataset import Dataset
 from stanceclf.errors import DataError, ParameterError, located
 from stanceclf.metrics import classification_report, semeval_scores
-from stanceclf.model import StanceClassifier
 from stanceclf.targets import check_dataset_targets
+
+if TYPE_CHECKING:
+    from stanceclf.model import StanceClassifier
 
 
 @dataclass
@@ -69,6 +75,8 @@ def train(
     -------
     TrainingSummary
     """
+    from stanceclf.model import StanceClassifier
+
     params = dict(params or {})
     cv_report = cross_validate(dataset, params, folds=cv, n_jobs=n_jobs, group_by=group_by) if cv else None
     prefix = f"cv{cv}_by_target" if group_by else f"cv{cv}"
@@ -112,6 +120,8 @@ def cross_validate(
     ``folds``, ``fold_macro_f1`` (one score per fold), ``seed`` and ``group_by``.
     """
     from sklearn.model_selection import GroupKFold, StratifiedKFold, cross_val_predict
+
+    from stanceclf.model import StanceClassifier
 
     check_jobs(n_jobs)
     if folds < 2:
