@@ -21,7 +21,6 @@ from stanceclf import benchmarks
 from stanceclf.dataset import Dataset
 from stanceclf.errors import DataError, located
 
-
 FORMATS = ("csv", "tsv", "jsonl", "txt")
 _EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 _EXTENSIONS[".txt"] = "txt"

@@ -47,6 +47,17 @@ class CorpusCheck:
     def ok(self) -> bool:
         return not self.errors
 
+    def as_dict(self) -> dict:
+        """The report as plain data (what ``stanceclf data check --format json`` prints)."""
+        return {
+            "rows": self.rows,
+            "labels": dict(self.label_counts),
+            "targets": dict(self.target_counts),
+            "splits": self.split_label_counts,
+            "errors": self.errors,
+            "warnings": self.warnings,
+        }
+
 
 def check_corpus(
     path: str | Path,
@@ -274,3 +285,12 @@ def audit_labels(
             )
         )
     return rows
+
+
+def format_suspect(row: SuspectRow) -> str:
+    """One line of ``stanceclf data audit``: ``*`` marks a flagged row."""
+    mark = "*" if row.flagged else " "
+    return (
+        f"{mark} line {row.line:>5}  given {row.given} ({row.given_proba:.2f})  "
+        f"model {row.predicted} ({row.predicted_proba:.2f})  {row.text}"
+    )

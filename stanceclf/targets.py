@@ -50,9 +50,13 @@ def known_targets(model) -> list[str] | None:
 def describe_targets(model) -> str:
     """One line for ``stanceclf info``: the targets a model knows, or that it ignores them."""
     mode = target_mode(model)
+    return targets_line(mode, None if mode == "none" else known_targets(model))
+
+
+def targets_line(mode: str, known: list[str] | None) -> str:
+    """:func:`describe_targets` from a target mode and the known targets (None: not recorded)."""
     if mode == "none":
         return "ignored (target_mode='none': --target has no effect)"
-    known = known_targets(model)
     if known is None:
         return f"{mode}; the known targets were not recorded (hashed features)"
     return f"{mode}; {len(known)} known: " + ", ".join(known)

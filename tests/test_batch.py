@@ -75,9 +75,9 @@ def test_standard_input_gets_all_cores_and_workers_start_only_for_more_than_a_ch
     from pathlib import Path
 
     from stanceclf import batch
-    from stanceclf.cli import _default_jobs
+    from stanceclf.predicting import default_jobs
 
-    assert _default_jobs(Path("-")) == max(1, min(os.cpu_count() or 1, 4))
+    assert default_jobs(Path("-")) == max(1, min(os.cpu_count() or 1, 4))
 
     def no_workers(*args):
         raise AssertionError("workers started for a single chunk")

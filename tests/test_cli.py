@@ -314,22 +314,6 @@ def test_jsonl_output_escapes_unicode_line_separators(run, model_file):
     assert [json.loads(r)["text"] for r in records] == ["a\u2028b", "c\x85d"]
 
 
-def test_data_loaded_in_a_forked_process_arrives_whole_and_a_failed_child_is_covered():
-    import os
-
-    from stanceclf.cli import _load_while_importing
-
-    parent = os.getpid()
-    assert _load_while_importing(lambda: list(range(100_000)), "json") == list(range(100_000))
-
-    def fails_in_the_child():
-        if os.getpid() != parent:
-            raise MemoryError("simulated")
-        return "loaded here"
-
-    assert _load_while_importing(fails_in_the_child, "json") == "loaded here"
-
-
 SEMEVAL_ROWS = [("We reject the tram scheme outright.", "AGAINST"), ("We welcome the tram plan.", "FAVOR")]
 
 

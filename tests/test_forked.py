@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from stanceclf.forked import ForkedWork, can_fork
+from stanceclf.forked import ForkedWork, can_fork, load_while_importing
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork and two cores")
 
@@ -31,3 +31,17 @@ def test_a_failure_here_stops_the_child_at_once():
         raise RuntimeError("this process failed first")
     assert time.monotonic() - start < 10
     assert not job._process.is_alive()
+
+
+def test_data_loaded_in_a_forked_process_arrives_whole_and_a_failed_child_is_covered():
+    import os
+
+    parent = os.getpid()
+    assert load_while_importing(lambda: list(range(100_000)), "json") == list(range(100_000))
+
+    def fails_in_the_child():
+        if os.getpid() != parent:
+            raise MemoryError("simulated")
+        return "loaded here"
+
+    assert load_while_importing(fails_in_the_child, "json") == "loaded here"

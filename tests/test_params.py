@@ -134,3 +134,13 @@ def test_the_command_line_refuses_what_the_table_refuses(tmp_path, option, value
     result = CliRunner().invoke(main, ["train", str(data), "-o", str(tmp_path / "m.stance"), option, value])
     assert result.exit_code == 2, result.output
     assert option in result.output and not (tmp_path / "m.stance").exists()
+
+
+def test_the_command_lines_model_options_default_to_the_estimators_defaults():
+    from stanceclf.cli import train
+    from stanceclf.cli_options import MODEL_OPTIONS, params_from_options
+
+    context = train.make_context("train", ["data.csv", "-o", "m.stance"])
+    params = params_from_options(**{name: context.params[name] for _, name, _, _ in MODEL_OPTIONS})
+    defaults = StanceClassifier().get_params()
+    assert params == {name: defaults[name] for name in params}

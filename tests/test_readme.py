@@ -29,8 +29,8 @@ def test_the_semeval_training_example_uses_the_chosen_parameters():
     assert examples, "no TweetEval training example in the README"
     for args in examples:
         params = train.make_context("train", args[2:]).params
-        assert list(params["word_ngrams"]) == chosen["word_ngram_range"]
-        assert list(params["char_ngrams"]) == chosen["char_ngram_range"]
+        assert list(params["word_ngram_range"]) == chosen["word_ngram_range"]
+        assert list(params["char_ngram_range"]) == chosen["char_ngram_range"]
         assert params["C"] == chosen["C"]
         assert params["target_mode"] == chosen["target_mode"] and params["target_weight"] == chosen["target_weight"]
         assert params["negation"] == chosen["negation"] and params["sublinear_tf"] == chosen["sublinear_tf"]
