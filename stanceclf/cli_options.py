@@ -50,13 +50,12 @@ def param_type(name: str) -> click.ParamType:
             none = any(c.accepts(None) for c in PARAMETER_CONSTRAINTS[name])
             return click.Choice([*constraint.values, *(["none"] if none else [])])
         if isinstance(constraint, Interval):
-            kind = click.IntRange if constraint.kind is int else click.FloatRange
-            return kind(
-                min=constraint.low,
-                max=constraint.high,
-                min_open=constraint.closed in ("right", "neither"),
-                max_open=constraint.closed in ("left", "neither"),
-            )
+            open_ends = {"min_open": constraint.closed in ("right", "neither")}
+            open_ends["max_open"] = constraint.closed in ("left", "neither")
+            if constraint.kind is int:
+                low, high = (None if end is None else int(end) for end in (constraint.low, constraint.high))
+                return click.IntRange(min=low, max=high, **open_ends)
+            return click.FloatRange(min=constraint.low, max=constraint.high, **open_ends)
     raise TypeError(f"no click type for parameter {name}")  # pragma: no cover - booleans are flags
 
 

@@ -36,8 +36,8 @@ def describe_model(path: str | Path | None = None) -> dict:
     Examples
     --------
     >>> description = describe_model()
-    >>> description["labels"]
-    ['conditional', 'none', 'oppose', 'support']
+    >>> "support" in description["labels"], description["hashed"]
+    (True, False)
     """
     path = Path(path) if path is not None else default_model_path()
     model = load_model_data(path)

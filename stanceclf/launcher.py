@@ -29,17 +29,18 @@ def _parse_quick_predict(args: list[str]) -> dict | None:
     """The options of a plain ``predict TEXT...`` call, or None if it needs the full CLI."""
     if not args or args[0] != "predict":
         return None
-    texts, options = [], {"model_path": None, "proba": False, "fmt": "text"}
+    texts: list[str] = []
+    options: dict[str, object] = {"model_path": None, "proba": False, "fmt": "text"}
     rest = iter(args[1:])
     for arg in rest:
         name, has_value, value = arg.partition("=")
         if arg == "--proba":
             options["proba"] = True
         elif name in ("--model", "--format"):
-            value = value if has_value else next(rest, None)
-            if value is None or (name == "--format" and value not in _FORMATS):
+            given = value if has_value else next(rest, None)
+            if given is None or (name == "--format" and given not in _FORMATS):
                 return None  # let click explain the mistake
-            options["model_path" if name == "--model" else "fmt"] = value
+            options["model_path" if name == "--model" else "fmt"] = given
         elif arg.startswith("-"):
             return None  # any other option, "-" for stdin, "--": the full CLI handles it
         else:

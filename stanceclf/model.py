@@ -392,11 +392,13 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
     def _analyzers(self) -> list[tuple[str, Analyzer, float]]:
         """The feature blocks as (name, analyzer, weight), following ``target_mode``."""
-        base = []
+        base: list[tuple[str, str, tuple[int, int], bool]] = []
         if self.word_ngram_range is not None:
-            base.append(("word", "word", tuple(map(int, self.word_ngram_range)), bool(self.negation)))
+            low, high = self.word_ngram_range
+            base.append(("word", "word", (int(low), int(high)), bool(self.negation)))
         if self.char_ngram_range is not None:
-            base.append(("char", "char", tuple(map(int, self.char_ngram_range)), bool(self.char_negation)))
+            low, high = self.char_ngram_range
+            base.append(("char", "char", (int(low), int(high)), bool(self.char_negation)))
         if not base:
             raise ParameterError(
                 "word_ngram_range and char_ngram_range cannot both be None (--word-ngrams and --char-ngrams "

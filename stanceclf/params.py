@@ -44,6 +44,7 @@ class Interval:
     def accepts(self, value) -> bool:
         if isinstance(value, bool) or not isinstance(value, Integral if self.kind is int else Real):
             return False
+        value = float(value)
         if not math.isfinite(value):
             return False
         if self.low is not None and (value < self.low or (value == self.low and self.closed in ("right", "neither"))):

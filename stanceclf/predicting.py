@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from stanceclf.batch import (
     BatchProgress,
@@ -245,7 +246,7 @@ def predict_statements(
         every = None if live_progress else progress_every
         on_chunk = ProgressReport(report, every=every, total_bytes=size, read=read_progress)
     interrupted = GracefulStop()
-    options = dict(
+    options: dict[str, Any] = dict(
         jobs=default_jobs(input_path) if jobs is None else jobs,
         fmt=fmt,
         proba=proba,

@@ -156,8 +156,8 @@ def check_corpus(
         raise DataError(located(path, None, "no statements (the file has no data rows)"))
     try:
         check_label_case(path, first_line_of_label)
-    except DataError as error:
-        report.errors.append(str(error))
+    except DataError as case_error:
+        report.errors.append(str(case_error))
     for target, splits in sorted(target_splits.items()):
         if len(splits) > 1:
             lines = ", ".join(f"{s} (line {n})" for s, n in splits.items())

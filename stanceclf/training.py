@@ -25,6 +25,7 @@ from stanceclf.targets import check_dataset_targets
 
 if TYPE_CHECKING:
     from stanceclf.model import StanceClassifier
+    from stanceclf.outofcore import OutOfCoreSummary
 
 
 @dataclass
@@ -96,7 +97,7 @@ def train(
         else {f"{prefix}_macro_f1": cv_report["macro_f1"], f"{prefix}_accuracy": cv_report["accuracy"]},
     }
     if model.target_mode != "none":  # so that prediction can tell a new target from a known one
-        model.provenance_["targets"] = sorted(set(dataset.targets))
+        model.provenance_["targets"] = sorted(set(dataset.targets or []))
     return TrainingSummary(model, dataset.label_counts, model.n_features_, seconds, cv_report)
 
 
@@ -327,6 +328,7 @@ def train_file(
     params = dict(params or {})
     if group_by and not cv:
         raise ParameterError("--group-by target needs --cv K")
+    summary: TrainingSummary | OutOfCoreSummary
     if out_of_core:
         from stanceclf.outofcore import train_out_of_core
 

@@ -11,7 +11,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from conftest import STATEMENTS
+from samples import STATEMENTS
 from stanceclf.cli import main
 
 
@@ -125,6 +125,7 @@ def test_evaluate_reports_every_required_key_as_json(run, labelled_csv, model_fi
     assert report["n"] == len(STATEMENTS) and report["accuracy"] == 1.0
 
 
+@pytest.mark.slow
 def test_evaluate_cross_validates_a_fresh_model(run, labelled_csv):
     result = run("evaluate", labelled_csv, "--cv", 3, "--format", "json", "--jobs", 2)
     assert result.exit_code == 0, result.output
@@ -229,6 +230,7 @@ def test_installed_console_script_predicts_in_a_real_process(model_file):
     assert result.stdout.strip() == "oppose"
 
 
+@pytest.mark.slow
 def test_real_process_reports_bad_input_without_traceback(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"text,label\n,support\n")
@@ -317,8 +319,7 @@ def test_jsonl_output_escapes_unicode_line_separators(run, model_file):
 SEMEVAL_ROWS = [("We reject the tram scheme outright.", "AGAINST"), ("We welcome the tram plan.", "FAVOR")]
 
 
-def test_evaluate_refuses_labels_the_model_lacks_and_names_both_label_sets(run, model_file, tmp_path):
-    from conftest import write_csv
+def test_evaluate_refuses_labels_the_model_lacks_and_names_both_label_sets(run, model_file, tmp_path, write_csv):
 
     data = write_csv(tmp_path / "semeval.csv", SEMEVAL_ROWS, header=("text", "label"))
     assert_one_line_error(
@@ -334,8 +335,7 @@ def test_a_malformed_label_map_is_a_usage_error(run, model_file, labelled_csv):
     assert result.exit_code == 2 and "'FAVOR' is not FROM=TO" in result.output and "Traceback" not in result.output
 
 
-def test_labels_differing_only_in_case_fail_train_and_data_check_unless_folded(run, tmp_path):
-    from conftest import write_csv
+def test_labels_differing_only_in_case_fail_train_and_data_check_unless_folded(run, tmp_path, write_csv):
 
     rows = [(text, label.capitalize() if i == 0 else label) for i, (text, label, _) in enumerate(STATEMENTS)]
     data = write_csv(tmp_path / "case.csv", rows, header=("text", "label"))

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from conftest import write_csv
 from stanceclf import StanceClassifier
 from stanceclf.cli import main
 from stanceclf.inference import Predictor
@@ -54,7 +53,7 @@ def test_target_mode_needs_pairs():
         StanceClassifier(target_mode="per_target").fit([text for text, _ in PAIRS], LABELS)
 
 
-def test_cli_trains_and_predicts_with_targets(tmp_path):
+def test_cli_trains_and_predicts_with_targets(tmp_path, write_csv):
     data = write_csv(tmp_path / "t.csv", ROWS)
     model = tmp_path / "t.stance"
     runner = CliRunner()
@@ -69,7 +68,7 @@ def test_cli_trains_and_predicts_with_targets(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def target_models(tmp_path_factory):
+def target_models(tmp_path_factory, write_csv):
     folder = tmp_path_factory.mktemp("targets")
     data = write_csv(folder / "t.csv", ROWS)
     models = {}
@@ -113,7 +112,7 @@ def test_info_lists_the_known_targets(target_models, model_file):
     assert "targets     ignored" in CliRunner().invoke(main, ["info", "--model", str(model_file)]).output
 
 
-def test_a_per_target_model_refuses_targets_it_never_saw(target_models, tmp_path):
+def test_a_per_target_model_refuses_targets_it_never_saw(target_models, tmp_path, write_csv):
     data, models = target_models
     model = str(models["per_target"])
     result = CliRunner().invoke(main, ["predict", "--model", model, "--target", "new tax", "We want it."])

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from conftest import STATEMENTS
+from samples import STATEMENTS
 from stanceclf import vectorize
 from stanceclf.features import Analyzer
 from stanceclf.vectorize import fit_tfidf
