@@ -8,7 +8,7 @@ Supported modules (their public names keep working across minor releases):
 constraints), ``stanceclf.dataset``, ``stanceclf.data``, ``stanceclf.inference``,
 ``stanceclf.training``, ``stanceclf.outofcore``, ``stanceclf.predicting``, ``stanceclf.describe``,
 ``stanceclf.metrics``, ``stanceclf.persist``, ``stanceclf.sentences`` and ``stanceclf.errors``.
-Every other module (``batch``, ``benchmarks``, ``cli``, ``features``, ``forked``, ``interrupts``,
+Every other module (``batch``, ``benchmarks``, ``cli``, ``features``, ``interrupts``,
 ``launcher``, ``quality``, ``sgd``, ``targets``, ``topics``, ``vectorize``, ``versions``) is internal:
 it may change in any release. CONTRIBUTING.md maps them all.
 """

@@ -298,9 +298,9 @@ def train_file(
 ):
     """Train on a labelled file and save the model: what ``stanceclf train`` does.
 
-    In memory, the file is read in a forked process while scikit-learn is imported here
-    (:func:`stanceclf.forked.load_while_importing`); with ``out_of_core`` it is streamed in
-    chunks of ``chunk_size`` rows (:func:`stanceclf.outofcore.train_out_of_core`).
+    In memory, the file is read whole (:func:`stanceclf.data.load_dataset`); with
+    ``out_of_core`` it is streamed in chunks of ``chunk_size`` rows
+    (:func:`stanceclf.outofcore.train_out_of_core`).
 
     Parameters
     ----------
@@ -340,9 +340,10 @@ def train_file(
         summary = train_out_of_core(data, params, chunk_size=chunk_size, **reading)
     else:
         from stanceclf.data import load_dataset
-        from stanceclf.forked import load_while_importing
 
-        dataset = load_while_importing(lambda: load_dataset(data, **reading), "stanceclf.model")
+        # read here, not in a forked child while scikit-learn imports: that saved nothing
+        # measurable (experiments/results/fast_paths.md)
+        dataset = load_dataset(data, **reading)
         summary = train(dataset, params, cv=cv, n_jobs=n_jobs, group_by=group_by)
     summary.model.save(output_path, force=force)
     return summary
