@@ -2,6 +2,15 @@
 
 The public API. Names are imported on first use, so that ``import stanceclf`` (and the cold
 ``stanceclf predict`` path) does not pay for scikit-learn until a model is trained.
+
+Supported modules (their public names keep working across minor releases):
+``stanceclf`` (the names in ``__all__``), ``stanceclf.model``, ``stanceclf.params`` (the parameter
+constraints), ``stanceclf.dataset``, ``stanceclf.data``, ``stanceclf.inference``,
+``stanceclf.training``, ``stanceclf.outofcore``, ``stanceclf.predicting``, ``stanceclf.describe``,
+``stanceclf.metrics``, ``stanceclf.persist``, ``stanceclf.sentences`` and ``stanceclf.errors``.
+Every other module (``batch``, ``benchmarks``, ``cli``, ``features``, ``interrupts``,
+``quality``, ``sgd``, ``targets``, ``topics``, ``vectorize``, ``versions``) is internal:
+it may change in any release. CONTRIBUTING.md maps them all.
 """
 
 from __future__ import annotations
@@ -29,7 +38,7 @@ __all__ = [
 ]
 
 _WHERE = {
-    "Dataset": "stanceclf.data",
+    "Dataset": "stanceclf.dataset",
     "load_dataset": "stanceclf.data",
     "DataError": "stanceclf.errors",
     "ModelFileError": "stanceclf.errors",

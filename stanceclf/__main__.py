@@ -1,5 +1,5 @@
 """``python -m stanceclf``: the same as the ``stanceclf`` command."""
 
-from stanceclf.launcher import main
+from stanceclf.cli import main
 
-main()
+main(prog_name="stanceclf")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from stanceclf.data import Dataset
+from stanceclf.dataset import Dataset
 from stanceclf.errors import DataError, located
 
 TWEETEVAL_SPLITS = ("train", "val", "test")

@@ -14,11 +14,11 @@ import hashlib
 import json
 import sys
 import zlib
-from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
+from stanceclf import benchmarks
+from stanceclf.dataset import Dataset
 from stanceclf.errors import DataError, located
 
 FORMATS = ("csv", "tsv", "jsonl", "txt")
@@ -30,57 +30,6 @@ _BOM = "\ufeff"
 MAX_TEXT_CHARS = 200_000
 # A statement can legitimately be long (a pasted article); csv's default 128 KiB cap is not ours.
 csv.field_size_limit(2**31 - 1)
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """Statements with their labels and, where the file has them, their targets.
-
-    Attributes
-    ----------
-    texts : list of str
-    labels : list of str
-    targets : list of str or None
-        One target per statement, or None when the file has no target column.
-    path : str
-        Where the data came from (for messages and model metadata).
-    sha256 : str
-        SHA-256 of the whole file's bytes (decompressed, for a .gz file), recorded in models trained on it.
-    split : str or None
-        The split the rows were taken from, or None for all rows.
-    lines : list of int
-        The line each statement starts on, for messages that point back into the file.
-    """
-
-    texts: list[str]
-    labels: list[str]
-    targets: list[str] | None
-    path: str
-    sha256: str
-    lines: list[int]
-    split: str | None = None
-
-    def inputs(self, with_targets: bool = False) -> list:
-        """What a model takes as ``X``: the texts, or ``(text, target)`` pairs."""
-        if not with_targets:
-            return self.texts
-        if self.targets is None:
-            raise DataError(located(self.path, None, "this model uses targets, but the data has no target column"))
-        return list(zip(self.texts, self.targets))
-
-    def __len__(self) -> int:
-        return len(self.texts)
-
-    def __repr__(self) -> str:
-        # the default dataclass repr prints every statement: hundreds of kilobytes for a corpus
-        split = f", split={self.split!r}" if self.split is not None else ""
-        targets = "" if self.targets is None else f", {len(set(self.targets))} targets"
-        return f"Dataset({self.path!r}{split}: {len(self):,} statements, labels {self.label_counts}{targets})"
-
-    @property
-    def label_counts(self) -> dict[str, int]:
-        """Number of statements per label, labels sorted."""
-        return dict(sorted(Counter(self.labels).items()))
 
 
 def detect_format(path: str | Path, fmt: str | None = None) -> str:
@@ -346,8 +295,6 @@ def _relabelled(dataset: Dataset, label_map, fold_case: bool) -> Dataset:
 
 def _benchmark_dataset(path, fmt: str | None, split: str | None) -> Dataset | None:
     """Read ``path`` with a benchmark reader when it is (or is said to be) in such a layout."""
-    from stanceclf import benchmarks
-
     if str(path) == "-":
         return None
     if fmt == "tweeteval" or (fmt is None and benchmarks.is_tweeteval_folder(path)):

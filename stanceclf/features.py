@@ -104,7 +104,7 @@ def word_char_ngrams(word: str, ngram_range: tuple[int, int]) -> list[str]:
     padded = f" {word} "
     length = len(padded)
     low, high = ngram_range
-    grams = []
+    grams: list[str] = []
     for n in range(low, min(high, length) + 1):
         grams.extend(padded[i : i + n] for i in range(length - n + 1))
     return grams

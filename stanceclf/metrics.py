@@ -78,7 +78,7 @@ def semeval_scores(y_true, y_pred, targets=None) -> dict:
     against = next((label for label in labels if str(label).lower() == "against"), None)
     if favor is None or against is None:
         raise ValueError(f"F_avg needs FAVOR and AGAINST labels, found {sorted(map(str, labels))}")
-    scores = {"f_avg": f_avg(y_true, y_pred, favor, against)}
+    scores: dict[str, float | dict[str, float]] = {"f_avg": f_avg(y_true, y_pred, favor, against)}
     if targets is not None:
         scores["f_avg_tweeteval"] = f_avg_tweeteval(y_true, y_pred, targets, favor, against)
         scores["f_avg_by_target"] = f_avg_by_target(y_true, y_pred, targets, favor, against)

@@ -16,7 +16,8 @@ from stanceclf.data import frame_documents, is_frame
 from stanceclf.errors import ParameterError
 from stanceclf.features import Analyzer
 from stanceclf.inference import Predictor
-from stanceclf.persist import MAX_BUCKETS, FeatureBlock, ModelData, load_model_data, save_model_data
+from stanceclf.params import check_params
+from stanceclf.persist import FeatureBlock, ModelData, load_model_data, save_model_data
 from stanceclf.sgd import SoftmaxSGD
 from stanceclf.topics import stability_weights
 from stanceclf.vectorize import HashedTfidf, fit_tfidf
@@ -164,7 +165,14 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         self
+
+        Raises
+        ------
+        ParameterError
+            If a parameter is outside :data:`stanceclf.params.PARAMETER_CONSTRAINTS` (checked
+            first, whatever the solver) or two parameters cannot work together.
         """
+        check_params(self.get_params())
         texts = _as_texts(X)
         if y is None:
             raise ValueError("y is required: one label per statement of X")
@@ -215,8 +223,6 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """(label codes, target codes) for ``topic_shrinkage``, or None when it is off."""
         if not self.topic_shrinkage:
             return None
-        if not (isinstance(self.topic_shrinkage, int | float) and self.topic_shrinkage > 0):
-            raise ValueError(f"topic_shrinkage must be a number >= 0, got {self.topic_shrinkage!r}")
         if any(isinstance(text, str) for text in texts):
             raise ValueError("topic_shrinkage needs every item of X to be a (statement, target) pair")
         label_codes = np.unique(labels, return_inverse=True)[1]
@@ -226,28 +232,20 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     def _check_hashing(self) -> None:
         if self.n_buckets is None:
             return
-        if not (isinstance(self.n_buckets, int | np.integer) and 1 <= self.n_buckets <= MAX_BUCKETS):
-            raise ValueError(f"n_buckets must be an integer from 1 to {MAX_BUCKETS}, got {self.n_buckets!r}")
         if self.min_df != 1 or self.max_features is not None:
-            raise ValueError("min_df and max_features do not apply to hashed features (n_buckets)")
+            raise ParameterError("min_df and max_features do not apply to hashed features (n_buckets)")
 
     def _resolved_solver(self, n_samples: int) -> str:
-        if self.solver not in ("auto", "lbfgs", "sgd"):
-            raise ValueError(f"solver must be 'auto', 'lbfgs' or 'sgd', got {self.solver!r}")
         if self.solver == "auto":
             return "sgd" if n_samples >= SGD_FROM else "lbfgs"
         return self.solver
 
     def _fit_sgd(self, blocks: list[sp.csr_matrix], labels: np.ndarray) -> LogisticRegression:
         """Fit with :class:`SoftmaxSGD` on the feature blocks; return a ``LogisticRegression`` holding its weights."""
-        if not (isinstance(self.epochs, int | np.integer) and self.epochs >= 1):
-            raise ValueError(f"epochs must be a positive integer, got {self.epochs!r}")
         classes, codes = np.unique(labels, return_inverse=True)
         weights = None
         if self.class_weight == "balanced":
             weights = (len(codes) / (len(classes) * np.bincount(codes)))[codes]
-        elif self.class_weight is not None:
-            raise ValueError(f"class_weight must be 'balanced' or None, got {self.class_weight!r}")
         n_features = sum(block.shape[1] for block in blocks)
         solver = SoftmaxSGD(n_features, len(classes), C=self.C, n_samples=len(codes), seed=self.random_state)
         for _ in range(self.epochs):
@@ -336,11 +334,11 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             analyzer = vec.analyzer.to_dict()
             if isinstance(vec, HashedTfidf):
                 block = FeatureBlock(
-                    name, analyzer, vec.sublinear_tf, [], vec.idf_.copy(), float(weight), vec.n_buckets
+                    name, analyzer, bool(vec.sublinear_tf), [], vec.idf_.copy(), float(weight), vec.n_buckets
                 )
             else:
                 features = list(vec.vocabulary_list_)
-                block = FeatureBlock(name, analyzer, vec.sublinear_tf, features, vec.idf_.copy(), float(weight))
+                block = FeatureBlock(name, analyzer, bool(vec.sublinear_tf), features, vec.idf_.copy(), float(weight))
             blocks.append(block)
         return ModelData(
             params=_plain(self.get_params()),
@@ -394,21 +392,23 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
     def _analyzers(self) -> list[tuple[str, Analyzer, float]]:
         """The feature blocks as (name, analyzer, weight), following ``target_mode``."""
-        if self.target_mode not in TARGET_MODES:
-            raise ValueError(f"target_mode must be one of {TARGET_MODES}, got {self.target_mode!r}")
-        base = []
+        base: list[tuple[str, str, tuple[int, int], bool]] = []
         if self.word_ngram_range is not None:
-            base.append(("word", "word", tuple(self.word_ngram_range), self.negation))
+            low, high = self.word_ngram_range
+            base.append(("word", "word", (int(low), int(high)), bool(self.negation)))
         if self.char_ngram_range is not None:
-            base.append(("char", "char", tuple(self.char_ngram_range), bool(self.char_negation)))
+            low, high = self.char_ngram_range
+            base.append(("char", "char", (int(low), int(high)), bool(self.char_negation)))
         if not base:
             raise ParameterError(
                 "word_ngram_range and char_ngram_range cannot both be None (--word-ngrams and --char-ngrams "
                 "cannot both be 'none'): the model would have no features"
             )
-        shared = [(name, Analyzer(kind, ngram, self.lowercase, negation), 1.0) for name, kind, ngram, negation in base]
+        shared = [
+            (name, Analyzer(kind, ngram, bool(self.lowercase), negation), 1.0) for name, kind, ngram, negation in base
+        ]
         tied = [
-            (f"{name}_target", Analyzer(kind, ngram, self.lowercase, negation, conjoin=True), 1.0)
+            (f"{name}_target", Analyzer(kind, ngram, bool(self.lowercase), negation, conjoin=True), 1.0)
             for name, kind, ngram, negation in base
         ]
         if self.target_mode == "none":
@@ -445,7 +445,6 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
 
-TARGET_MODES = ("none", "conjoined", "per_target")
 SGD_FROM = 50_000  # statements from which solver="auto" picks sgd
 
 
@@ -477,8 +476,14 @@ def _as_texts(X) -> list:
 
 
 def _plain(params: dict) -> dict:
-    """Parameters as JSON-friendly values (tuples become lists)."""
-    return {key: list(value) if isinstance(value, tuple) else value for key, value in params.items()}
+    """Parameters as JSON-friendly values (tuples become lists, numpy scalars Python numbers)."""
+
+    def plain(value):
+        if isinstance(value, tuple | list):
+            return [plain(part) for part in value]
+        return value.item() if isinstance(value, np.generic) else value
+
+    return {key: plain(value) for key, value in params.items()}
 
 
 def default_model() -> StanceClassifier:

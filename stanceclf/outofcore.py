@@ -28,6 +28,7 @@ from stanceclf.data import check_label_case, detect_format, iter_records, labell
 from stanceclf.errors import DataError, located
 from stanceclf.features import BucketCache
 from stanceclf.model import StanceClassifier
+from stanceclf.params import check_params
 from stanceclf.persist import FeatureBlock, ModelData
 from stanceclf.sgd import SoftmaxSGD
 from stanceclf.vectorize import document_frequency, hashed_counts, smoothed_idf, tfidf_rows
@@ -98,6 +99,7 @@ def train_out_of_core(
     start = time.perf_counter()
     params = {"n_buckets": DEFAULT_BUCKETS, **(params or {}), "solver": "sgd"}
     template = StanceClassifier(**params)
+    check_params(template.get_params())
     template._check_hashing()
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be positive, got {chunk_size}")
@@ -124,8 +126,6 @@ def train_out_of_core(
         if template.class_weight == "balanced":
             counts = np.array([scan.label_counts[label] for label in classes], dtype=np.float64)
             weights = scan.rows / (len(classes) * counts)
-        elif template.class_weight is not None:
-            raise ValueError(f"class_weight must be 'balanced' or None, got {template.class_weight!r}")
         solver = SoftmaxSGD(
             len(analyzers) * template.n_buckets,
             len(classes),

@@ -32,12 +32,12 @@ from pathlib import Path
 
 import numpy as np
 
-from stanceclf.errors import ModelFileError, OutputError, OutputExistsError, located
+from stanceclf.errors import ModelFileError, OutputError, OutputExistsError, ParameterError, located
+from stanceclf.params import MAX_BLOCK_WEIGHT, MAX_BUCKETS, MAX_NGRAM, check_params
 
 FORMAT_NAME = "stanceclf-model"
 FORMAT_VERSION = 1  # written for vocabulary models, so they stay readable by older releases
 HASHED_FORMAT_VERSION = 2  # written when a block is hashed; this release reads both
-MAX_BUCKETS = 1 << 26
 MANIFEST = "stanceclf.json"
 # Generous for real models (a 1M-statement model is a few hundred MB) while refusing zip bombs.
 MAX_MEMBER_BYTES = 1 << 30
@@ -326,6 +326,10 @@ def _check_manifest(path: Path, manifest) -> None:
     for key, kind in (("params", dict), ("classes", list), ("blocks", list), ("metadata", dict)):
         if not isinstance(manifest.get(key), kind):
             fail(f"damaged model file: manifest field {key!r} is missing or not a {kind.__name__}")
+    try:  # the same table fit checks: a file says nothing a fresh fit would refuse
+        check_params(manifest["params"])
+    except ParameterError as error:
+        fail(f"damaged model file: {error}")
     classes = manifest["classes"]
     if len(classes) < 2 or len(set(classes)) != len(classes) or not all(isinstance(c, str) for c in classes):
         fail("damaged model file: the labels must be two or more distinct strings")
@@ -339,12 +343,12 @@ def _check_manifest(path: Path, manifest) -> None:
         ngram = analyzer.get("ngram_range")
         if not (isinstance(ngram, list) and len(ngram) == 2 and all(type(n) is int for n in ngram)):
             fail(f"damaged model file: feature block {spec['name']!r} has no valid ngram_range")
-        if not 1 <= ngram[0] <= ngram[1] <= 16:
+        if not 1 <= ngram[0] <= ngram[1] <= MAX_NGRAM:
             fail(f"damaged model file: feature block {spec['name']!r} has ngram_range {ngram}")
         if not all(isinstance(analyzer.get(k), bool) for k in ("lowercase", "negation", "conjoin")):
             fail(f"damaged model file: feature block {spec['name']!r} has invalid analyzer flags")
         weight = spec.get("weight")
-        if not (isinstance(weight, int | float) and not isinstance(weight, bool) and 0 < weight < 1e6):
+        if not (isinstance(weight, int | float) and not isinstance(weight, bool) and 0 < weight <= MAX_BLOCK_WEIGHT):
             fail(f"damaged model file: feature block {spec['name']!r} has an invalid weight {weight!r}")
         if not isinstance(spec.get("sublinear_tf"), bool):
             fail(f"damaged model file: feature block {spec['name']!r} has no sublinear_tf flag")

@@ -14,7 +14,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stanceclf.data import Dataset, check_label_case, iter_records, relabel
+from stanceclf.data import check_label_case, iter_records, relabel
+from stanceclf.dataset import Dataset
 from stanceclf.errors import DataError, located
 
 BUNDLED_LABELS = ("conditional", "none", "oppose", "support")  # the labels of datasets/stance.csv
@@ -45,6 +46,17 @@ class CorpusCheck:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def as_dict(self) -> dict:
+        """The report as plain data (what ``stanceclf data check --format json`` prints)."""
+        return {
+            "rows": self.rows,
+            "labels": dict(self.label_counts),
+            "targets": dict(self.target_counts),
+            "splits": self.split_label_counts,
+            "errors": self.errors,
+            "warnings": self.warnings,
+        }
 
 
 def check_corpus(
@@ -144,8 +156,8 @@ def check_corpus(
         raise DataError(located(path, None, "no statements (the file has no data rows)"))
     try:
         check_label_case(path, first_line_of_label)
-    except DataError as error:
-        report.errors.append(str(error))
+    except DataError as case_error:
+        report.errors.append(str(case_error))
     for target, splits in sorted(target_splits.items()):
         if len(splits) > 1:
             lines = ", ".join(f"{s} (line {n})" for s, n in splits.items())
@@ -273,3 +285,12 @@ def audit_labels(
             )
         )
     return rows
+
+
+def format_suspect(row: SuspectRow) -> str:
+    """One line of ``stanceclf data audit``: ``*`` marks a flagged row."""
+    mark = "*" if row.flagged else " "
+    return (
+        f"{mark} line {row.line:>5}  given {row.given} ({row.given_proba:.2f})  "
+        f"model {row.predicted} ({row.predicted_proba:.2f})  {row.text}"
+    )

@@ -50,9 +50,13 @@ def known_targets(model) -> list[str] | None:
 def describe_targets(model) -> str:
     """One line for ``stanceclf info``: the targets a model knows, or that it ignores them."""
     mode = target_mode(model)
+    return targets_line(mode, None if mode == "none" else known_targets(model))
+
+
+def targets_line(mode: str, known: list[str] | None) -> str:
+    """:func:`describe_targets` from a target mode and the known targets (None: not recorded)."""
     if mode == "none":
         return "ignored (target_mode='none': --target has no effect)"
-    known = known_targets(model)
     if known is None:
         return f"{mode}; the known targets were not recorded (hashed features)"
     return f"{mode}; {len(known)} known: " + ", ".join(known)
@@ -111,9 +115,7 @@ def check_target_options(model, target: str | None, target_column: str | None) -
     return [message]
 
 
-def checked_targets(
-    model, rows: Iterable[tuple[int, object]], path, warn: Callable[[str], object]
-) -> Iterator[tuple[int, object]]:
+def checked_targets(model, rows: Iterable[tuple], path, warn: Callable[[str], object]) -> Iterator[tuple]:
     """Pass ``(line, (text, target))`` rows through, checking each target as it arrives.
 
     A target unseen by a ``per_target`` model is a :class:`DataError` naming file and line;
@@ -127,7 +129,9 @@ def checked_targets(
     for item in rows:  # (line, document) or (line, document, columns passed through)
         line, target = item[0], item[1][1]
         if target not in known_set and target not in warned:
-            is_error, message = unseen_target_problem(model, target, known)
+            problem = unseen_target_problem(model, target, known)
+            assert problem is not None  # the target is not among the known ones
+            is_error, message = problem
             if is_error:
                 raise DataError(located(path, line, message))
             warned.add(target)

@@ -3,6 +3,9 @@
 These are the library functions the ``train`` and ``evaluate`` commands call; they add to a bare
 ``StanceClassifier.fit`` what a user wants recorded: where the data came from, how the model
 scored, how long it took.
+
+Scoring a saved model (:func:`evaluate` with a :class:`~stanceclf.inference.Predictor`) imports no
+scikit-learn: the estimator is imported by the functions that fit one.
 """
 
 from __future__ import annotations
@@ -11,14 +14,18 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from stanceclf.data import Dataset
+from stanceclf.dataset import Dataset
 from stanceclf.errors import DataError, ParameterError, located
 from stanceclf.metrics import classification_report, semeval_scores
-from stanceclf.model import StanceClassifier
 from stanceclf.targets import check_dataset_targets
+
+if TYPE_CHECKING:
+    from stanceclf.model import StanceClassifier
+    from stanceclf.outofcore import OutOfCoreSummary
 
 
 @dataclass
@@ -69,6 +76,8 @@ def train(
     -------
     TrainingSummary
     """
+    from stanceclf.model import StanceClassifier
+
     params = dict(params or {})
     cv_report = cross_validate(dataset, params, folds=cv, n_jobs=n_jobs, group_by=group_by) if cv else None
     prefix = f"cv{cv}_by_target" if group_by else f"cv{cv}"
@@ -88,7 +97,7 @@ def train(
         else {f"{prefix}_macro_f1": cv_report["macro_f1"], f"{prefix}_accuracy": cv_report["accuracy"]},
     }
     if model.target_mode != "none":  # so that prediction can tell a new target from a known one
-        model.provenance_["targets"] = sorted(set(dataset.targets))
+        model.provenance_["targets"] = sorted(set(dataset.targets or []))
     return TrainingSummary(model, dataset.label_counts, model.n_features_, seconds, cv_report)
 
 
@@ -112,6 +121,8 @@ def cross_validate(
     ``folds``, ``fold_macro_f1`` (one score per fold), ``seed`` and ``group_by``.
     """
     from sklearn.model_selection import GroupKFold, StratifiedKFold, cross_val_predict
+
+    from stanceclf.model import StanceClassifier
 
     check_jobs(n_jobs)
     if folds < 2:
@@ -270,3 +281,138 @@ def _semeval(dataset: Dataset, predicted) -> dict:
         return semeval_scores(dataset.labels, predicted, dataset.targets)
     except ValueError as error:
         raise DataError(located(dataset.path, None, str(error))) from None
+
+
+def train_file(
+    data: str | Path,
+    output_path: str | Path,
+    params: dict | None = None,
+    *,
+    cv: int | None = None,
+    n_jobs: int | None = None,
+    group_by: str | None = None,
+    out_of_core: bool = False,
+    chunk_size: int = 50_000,
+    force: bool = False,
+    **reading,
+):
+    """Train on a labelled file and save the model: what ``stanceclf train`` does.
+
+    In memory, the file is read whole (:func:`stanceclf.data.load_dataset`); with
+    ``out_of_core`` it is streamed in chunks of ``chunk_size`` rows
+    (:func:`stanceclf.outofcore.train_out_of_core`).
+
+    Parameters
+    ----------
+    data : path
+        A labelled .csv, .tsv or .jsonl file, a TweetEval folder or a SemEval-2016 file.
+    output_path : path
+        Where the model file goes (refused if it exists, unless ``force``).
+    params : dict, optional
+        :class:`StanceClassifier` parameters.
+    cv, n_jobs, group_by
+        As :func:`train`; ``cv`` needs the data in memory.
+    **reading
+        ``text_column``, ``label_column``, ``target_column``, ``split``, ``label_map``,
+        ``fold_case``, ``delimiter``, ``encoding``, as :func:`stanceclf.data.load_dataset`.
+
+    Returns
+    -------
+    TrainingSummary or OutOfCoreSummary
+    """
+    from stanceclf.errors import OutputExistsError
+
+    output_path = Path(output_path)
+    if output_path.exists() and not force:
+        raise OutputExistsError(located(output_path, None, "already exists (use --force to replace it)"))
+    params = dict(params or {})
+    if group_by and not cv:
+        raise ParameterError("--group-by target needs --cv K")
+    summary: TrainingSummary | OutOfCoreSummary
+    if out_of_core:
+        from stanceclf.outofcore import train_out_of_core
+
+        if cv:
+            raise ParameterError("--cv needs the data in memory; it cannot be combined with --out-of-core")
+        if params.get("solver") == "lbfgs":
+            raise ParameterError("--out-of-core trains with the sgd solver; --solver lbfgs cannot be combined with it")
+        params = {key: value for key, value in params.items() if not (key == "n_buckets" and value is None)}
+        summary = train_out_of_core(data, params, chunk_size=chunk_size, **reading)
+    else:
+        from stanceclf.data import load_dataset
+
+        # read here, not in a forked child while scikit-learn imports: that saved nothing
+        # measurable (experiments/results/fast_paths.md)
+        dataset = load_dataset(data, **reading)
+        summary = train(dataset, params, cv=cv, n_jobs=n_jobs, group_by=group_by)
+    summary.model.save(output_path, force=force)
+    return summary
+
+
+def format_summary(summary, data, output_path) -> str:
+    """The text ``stanceclf train`` prints for a :class:`TrainingSummary` or an out-of-core one."""
+    chunks = getattr(summary, "chunks", None)
+    how = "" if chunks is None else " out of core"
+    lines = [f"trained{how} on {sum(summary.label_counts.values()):,} statements from {data}"]
+    lines += [f"  {label:<15} {count:>7,}" for label, count in summary.label_counts.items()]
+    kind = "" if chunks is None else f" hashed columns, {chunks} chunks"
+    lines.append(f"features        {summary.n_features:,}{kind}")
+    lines.append(f"training time   {summary.seconds:.2f} s")
+    report = getattr(summary, "cv_report", None)
+    if report is not None:
+        folds = report["fold_macro_f1"]
+        spread = (max(folds) - min(folds)) / 2
+        kind = "CV by target" if report.get("group_by") else "CV     "
+        lines.append(f"{report['folds']}-fold {kind} macro-F1 {report['macro_f1']:.4f} (folds +/- {spread:.4f})")
+    lines.append(f"saved to {output_path}")
+    return "\n".join(lines)
+
+
+def evaluate_file(
+    data: str | Path,
+    model_path: str | Path | None = None,
+    *,
+    cv: int | None = None,
+    params: dict | None = None,
+    n_jobs: int | None = None,
+    group_by: str | None = None,
+    semeval: bool = False,
+    predictions: str | Path | None = None,
+    **reading,
+) -> dict:
+    """Score a model file on a labelled file, or cross-validate fresh models on it: ``stanceclf evaluate``.
+
+    Without ``cv``, the model file (the shipped model by default) predicts with the numpy-only
+    :class:`~stanceclf.inference.Predictor`, and no scikit-learn is imported. With ``cv``, a
+    :class:`StanceClassifier` with ``params`` is cross-validated (:func:`cross_validate`).
+    ``reading`` takes :func:`stanceclf.data.load_dataset`'s options.
+
+    Returns
+    -------
+    dict
+        The classification report (see :func:`evaluate` and :func:`cross_validate`).
+    """
+    from stanceclf.data import load_dataset
+
+    if group_by and not cv:
+        raise ParameterError("--group-by target needs --cv K")
+    if predictions and cv:
+        raise ParameterError("--predictions scores a saved model; it cannot be combined with --cv")
+    dataset = load_dataset(data, min_labels=1 if cv is None else 2, **reading)
+    if cv is not None:
+        return cross_validate(dataset, params, folds=cv, n_jobs=n_jobs, semeval=semeval, group_by=group_by)
+    from stanceclf.inference import load_predictor
+    from stanceclf.persist import default_model_path
+
+    predictor = load_predictor(model_path or default_model_path())
+    return evaluate(predictor, dataset, semeval=semeval, predictions=predictions)
+
+
+def format_evaluation(report: dict) -> str:
+    """The text ``stanceclf evaluate`` prints: a cross-validation heading, then the report."""
+    from stanceclf.metrics import format_report
+
+    if "folds" not in report:
+        return format_report(report)
+    kind = "cross-validation holding out whole targets" if report.get("group_by") else "stratified cross-validation"
+    return f"{report['folds']}-fold {kind} (out-of-fold predictions pooled)\n" + format_report(report)

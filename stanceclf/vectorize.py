@@ -15,7 +15,6 @@ import numpy as np
 import scipy.sparse as sp
 
 from stanceclf.features import Analyzer, BucketCache, feature_occurrences
-from stanceclf.forked import ForkedWork, can_fork
 
 
 def fit_tfidf(
@@ -38,7 +37,9 @@ def fit_tfidf(
         ``ln((1 + n) / (1 + df)) + 1`` per feature.
     """
     n = len(texts)
-    ids, occurrences, lengths = _feature_ids_in_parallel(texts, analyzer)
+    # One process: numbering the second half in a forked child lost (experiments/results/fast_paths.md).
+    ids: dict[str, int] = {}
+    occurrences, lengths = _feature_ids(texts, analyzer, ids)
     counts = _count_matrix(occurrences, lengths, n, max(len(ids), 1))
     del occurrences, lengths
     # column order is alphabetical (Python's string order), as in scikit-learn; pruning keeps it
@@ -96,48 +97,6 @@ def _count_matrix(occurrences, lengths, n_rows: int, width: int) -> sp.csr_matri
     counts = sp.csr_matrix((np.ones(len(columns), dtype=np.float32), columns, indptr), shape=(n_rows, width))
     counts.sum_duplicates()  # C++: sorts each row's columns and adds up repeats
     return counts
-
-
-PARALLEL_FROM = 20_000  # statements from which a fitted block's features are found in two processes
-
-
-def _feature_ids_in_parallel(texts: list, analyzer: Analyzer) -> tuple[dict[str, int], array, array]:
-    """The features of ``texts`` numbered in order of appearance, every occurrence, counts per text.
-
-    From :data:`PARALLEL_FROM` statements, where the platform can fork, a child process numbers
-    the second half while this one numbers the first; the child's numbers are then mapped onto
-    this process's. The result is the same as numbering all texts here (the features are sorted
-    afterwards, so first-appearance ids never reach the model).
-    """
-    if len(texts) < PARALLEL_FROM or not can_fork():
-        ids: dict[str, int] = {}
-        occurrences, lengths = _feature_ids(texts, analyzer, ids)
-        return ids, occurrences, lengths
-    half = len(texts) // 2
-
-    def number_second_half():
-        child_ids: dict[str, int] = {}
-        occurrences, lengths = _feature_ids(texts[half:], analyzer, child_ids)
-        return list(child_ids), occurrences.tobytes(), lengths.tobytes()
-
-    with ForkedWork(number_second_half) as job:
-        ids = {}
-        occurrences, lengths = _feature_ids(texts[:half], analyzer, ids)
-        done, message = job.result()
-    if not done:  # the child failed: number the second half here
-        more, more_lengths = _feature_ids(texts[half:], analyzer, ids)
-        occurrences.extend(more)
-        lengths.extend(more_lengths)
-        return ids, occurrences, lengths
-    child_names, child_occurrences, child_lengths = message
-    numbering = defaultdict()
-    numbering.default_factory = numbering.__len__
-    numbering.update(ids)
-    mapping = np.fromiter(map(numbering.__getitem__, child_names), dtype=np.int32, count=len(child_names))
-    occurrences.frombytes(mapping[np.frombuffer(child_occurrences, dtype=np.int32)].tobytes())
-    lengths.frombytes(child_lengths)
-    numbering.default_factory = None  # a plain mapping from here on
-    return numbering, occurrences, lengths
 
 
 def _feature_ids(texts: list, analyzer: Analyzer, ids: dict) -> tuple[array, array]:

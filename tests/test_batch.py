@@ -75,9 +75,9 @@ def test_standard_input_gets_all_cores_and_workers_start_only_for_more_than_a_ch
     from pathlib import Path
 
     from stanceclf import batch
-    from stanceclf.cli import _default_jobs
+    from stanceclf.predicting import default_jobs
 
-    assert _default_jobs(Path("-")) == max(1, min(os.cpu_count() or 1, 4))
+    assert default_jobs(Path("-")) == max(1, min(os.cpu_count() or 1, 4))
 
     def no_workers(*args):
         raise AssertionError("workers started for a single chunk")
@@ -86,3 +86,14 @@ def test_standard_input_gets_all_cores_and_workers_start_only_for_more_than_a_ch
     written = []
     batch.predict_rows(fitted_model, enumerate(["We back it."] * 10, start=1), written.append, fmt="text", jobs=2)
     assert "".join(written).count("\n") == 10
+
+
+@given(st.lists(st.lists(st.text(max_size=20), min_size=2, max_size=5), min_size=1, max_size=5))
+def test_csv_lines_read_back_as_the_cells_written(rows):
+    import csv
+    import io
+
+    from stanceclf.batch import csv_line
+
+    text = "".join(csv_line(row) for row in rows)
+    assert list(csv.reader(io.StringIO(text, newline=""))) == rows

@@ -11,7 +11,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from conftest import STATEMENTS
+from samples import STATEMENTS
 from stanceclf.cli import main
 
 
@@ -125,6 +125,7 @@ def test_evaluate_reports_every_required_key_as_json(run, labelled_csv, model_fi
     assert report["n"] == len(STATEMENTS) and report["accuracy"] == 1.0
 
 
+@pytest.mark.slow
 def test_evaluate_cross_validates_a_fresh_model(run, labelled_csv):
     result = run("evaluate", labelled_csv, "--cv", 3, "--format", "json", "--jobs", 2)
     assert result.exit_code == 0, result.output
@@ -229,6 +230,7 @@ def test_installed_console_script_predicts_in_a_real_process(model_file):
     assert result.stdout.strip() == "oppose"
 
 
+@pytest.mark.slow
 def test_real_process_reports_bad_input_without_traceback(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"text,label\n,support\n")
@@ -242,50 +244,6 @@ def test_real_process_reports_bad_input_without_traceback(tmp_path):
     assert result.stderr.strip().splitlines() == [
         f"Error: {bad}:2: empty text (every row needs a statement in column 'text')"
     ]
-
-
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["predict", "We reject the tram.", "Only if the budget is audited."],
-        ["predict", "--proba", "We reject the tram."],
-        ["predict", "--format", "jsonl", "We reject the tram.", "x\ny"],
-        ["predict", "--format=csv", "--proba", "=SUM(A1)", "We back it"],
-        ["predict", "--format", "json", "a", "b"],
-    ],
-)
-def test_quick_predict_path_prints_exactly_what_the_full_cli_prints(model_file, args, capsys):
-    from stanceclf.launcher import _parse_quick_predict
-    from stanceclf.launcher import main as launcher_main
-
-    args = [args[0], "--model", str(model_file), *args[1:]]
-    assert _parse_quick_predict(args) is not None
-    with pytest.raises(SystemExit) as exited:
-        launcher_main(args)
-    assert exited.value.code == 0
-    quick = capsys.readouterr().out
-    full = CliRunner().invoke(main, args)
-    assert full.exit_code == 0
-    assert quick == full.output
-
-
-@pytest.mark.parametrize(
-    "args",
-    [["predict"], ["predict", "-"], ["predict", "--explain", "x"], ["predict", "--format", "xml", "x"], ["info"]],
-)
-def test_calls_the_quick_path_cannot_answer_go_to_the_full_cli(args):
-    from stanceclf.launcher import _parse_quick_predict
-
-    assert _parse_quick_predict(args) is None
-
-
-def test_quick_path_reports_a_missing_model_in_one_line(tmp_path, capsys):
-    from stanceclf.launcher import main as launcher_main
-
-    with pytest.raises(SystemExit) as exited:
-        launcher_main(["predict", "--model", str(tmp_path / "gone.stance"), "x"])
-    assert exited.value.code == 2
-    assert capsys.readouterr().err.strip() == f"Error: {tmp_path / 'gone.stance'}: no such model file"
 
 
 def test_parallel_prediction_gives_the_same_output_in_the_same_order(run, model_file, tmp_path):
@@ -314,27 +272,10 @@ def test_jsonl_output_escapes_unicode_line_separators(run, model_file):
     assert [json.loads(r)["text"] for r in records] == ["a\u2028b", "c\x85d"]
 
 
-def test_data_loaded_in_a_forked_process_arrives_whole_and_a_failed_child_is_covered():
-    import os
-
-    from stanceclf.cli import _load_while_importing
-
-    parent = os.getpid()
-    assert _load_while_importing(lambda: list(range(100_000)), "json") == list(range(100_000))
-
-    def fails_in_the_child():
-        if os.getpid() != parent:
-            raise MemoryError("simulated")
-        return "loaded here"
-
-    assert _load_while_importing(fails_in_the_child, "json") == "loaded here"
-
-
 SEMEVAL_ROWS = [("We reject the tram scheme outright.", "AGAINST"), ("We welcome the tram plan.", "FAVOR")]
 
 
-def test_evaluate_refuses_labels_the_model_lacks_and_names_both_label_sets(run, model_file, tmp_path):
-    from conftest import write_csv
+def test_evaluate_refuses_labels_the_model_lacks_and_names_both_label_sets(run, model_file, tmp_path, write_csv):
 
     data = write_csv(tmp_path / "semeval.csv", SEMEVAL_ROWS, header=("text", "label"))
     assert_one_line_error(
@@ -350,8 +291,7 @@ def test_a_malformed_label_map_is_a_usage_error(run, model_file, labelled_csv):
     assert result.exit_code == 2 and "'FAVOR' is not FROM=TO" in result.output and "Traceback" not in result.output
 
 
-def test_labels_differing_only_in_case_fail_train_and_data_check_unless_folded(run, tmp_path):
-    from conftest import write_csv
+def test_labels_differing_only_in_case_fail_train_and_data_check_unless_folded(run, tmp_path, write_csv):
 
     rows = [(text, label.capitalize() if i == 0 else label) for i, (text, label, _) in enumerate(STATEMENTS)]
     data = write_csv(tmp_path / "case.csv", rows, header=("text", "label"))
@@ -385,17 +325,12 @@ def test_predict_from_a_closed_standard_input_is_one_line(model_file):
     ]
 
 
-def test_a_statement_argument_naming_an_existing_file_is_warned_about(run, model_file, tmp_path, monkeypatch, capsys):
-    from stanceclf.launcher import main as launcher_main
-
+def test_a_statement_argument_naming_an_existing_file_is_warned_about(run, model_file, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "posts.txt").write_text("We back the tram.\n", encoding="utf-8")
     result = run("predict", "--model", model_file, "--proba", "posts.txt")
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 1
     assert "argument 1 'posts.txt' is an existing file" in result.stderr and "--input posts.txt" in result.stderr
-    with pytest.raises(SystemExit):
-        launcher_main(["predict", "--model", str(model_file), "posts.txt"])
-    assert "is an existing file" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("name, first_line", [("out.csv", "text,label"), ("out.jsonl", '{"text": "We back it."')])

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import STATEMENTS, write_csv
+from samples import STATEMENTS
 from stanceclf.data import iter_texts, load_dataset
 from stanceclf.errors import DataError
 
@@ -20,7 +20,7 @@ def test_csv_is_read_with_texts_labels_and_targets(labelled_csv):
     assert data.label_counts == {"conditional": 8, "oppose": 8, "support": 8}
 
 
-def test_tsv_is_read_by_its_extension(tmp_path):
+def test_tsv_is_read_by_its_extension(tmp_path, write_csv):
     path = write_csv(tmp_path / "labels.tsv", STATEMENTS, delimiter="\t")
     assert load_dataset(path).texts[3] == STATEMENTS[3][0]
 
@@ -56,7 +56,7 @@ def test_quoted_newline_stays_inside_the_statement_and_lines_point_at_its_start(
     assert data.lines == [2, 4]
 
 
-def test_sha256_identifies_the_file_content(labelled_csv, tmp_path):
+def test_sha256_identifies_the_file_content(labelled_csv, tmp_path, write_csv):
     other = write_csv(tmp_path / "other.csv", STATEMENTS[:-1])
     assert load_dataset(labelled_csv).sha256 != load_dataset(other).sha256
     assert len(load_dataset(labelled_csv).sha256) == 64
@@ -132,7 +132,7 @@ def test_txt_input_yields_one_row_per_line_including_blank_ones(tmp_path):
     assert list(iter_texts(path)) == [(1, "We back it."), (2, ""), (3, "=cmd|' /C calc'!A0"), (4, "No.")]
 
 
-def test_csv_input_for_prediction_keeps_empty_texts(tmp_path):
+def test_csv_input_for_prediction_keeps_empty_texts(tmp_path, write_csv):
     path = write_csv(tmp_path / "posts.csv", [("We back it.",), ("",)], header=("text",))
     assert [text for _, text in iter_texts(path)] == ["We back it.", ""]
 
@@ -154,7 +154,7 @@ def test_a_dataframe_is_read_like_a_file_with_rows_numbered_from_one():
         load_dataset(frame)
 
 
-def test_labels_differing_only_in_case_are_refused_unless_folded(tmp_path):
+def test_labels_differing_only_in_case_are_refused_unless_folded(tmp_path, write_csv):
     path = write_csv(
         tmp_path / "case.csv",
         [("We back it.", "support"), ("Yes!", "Support"), ("No.", "oppose")],
@@ -165,7 +165,7 @@ def test_labels_differing_only_in_case_are_refused_unless_folded(tmp_path):
     assert load_dataset(path, fold_case=True).label_counts == {"oppose": 1, "support": 2}
 
 
-def test_label_map_renames_labels_as_they_are_read(tmp_path):
+def test_label_map_renames_labels_as_they_are_read(tmp_path, write_csv):
     path = write_csv(
         tmp_path / "semeval.csv", [("Yes.", "FAVOR"), ("No.", "AGAINST"), ("Hm.", "NONE")], header=("text", "label")
     )
@@ -185,7 +185,7 @@ def test_a_missing_file_without_extension_is_called_missing(tmp_path):
         load_dataset(tmp_path / "labels")
 
 
-def test_a_split_the_file_lacks_is_named_with_the_splits_present(tmp_path):
+def test_a_split_the_file_lacks_is_named_with_the_splits_present(tmp_path, write_csv):
     rows = [(text, label, "train" if i % 2 else "test") for i, (text, label, _) in enumerate(STATEMENTS)]
     path = write_csv(tmp_path / "split.csv", rows, header=("text", "label", "split"))
     with pytest.raises(DataError, match=r"no statements in split 'dev' \(splits present: test, train\)"):

@@ -20,7 +20,8 @@ def test_shipped_model_was_trained_on_the_current_bundled_data():
     assert recorded["sha256"] == actual, (
         "datasets/stance.csv changed since the default model was built: run `python experiments/build_default_model.py`"
     )
-    assert recorded["rows"] == sum(1 for _ in BUNDLED.open(encoding="utf-8")) - 1
+    with BUNDLED.open(encoding="utf-8") as rows:
+        assert recorded["rows"] == sum(1 for _ in rows) - 1
 
 
 def test_shipped_model_records_its_held_out_scores():

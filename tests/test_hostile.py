@@ -254,6 +254,7 @@ def long_input(tmp_path):
     return path
 
 
+@pytest.mark.slow
 def test_killed_prediction_leaves_the_old_output_file_intact(tmp_path, model_file, long_input):
     out = tmp_path / "out.jsonl"
     out.write_text("the old, complete output\n", encoding="utf-8")
@@ -267,6 +268,7 @@ def test_killed_prediction_leaves_the_old_output_file_intact(tmp_path, model_fil
     assert out.read_text(encoding="utf-8") == "the old, complete output\n"
 
 
+@pytest.mark.slow
 def test_killed_training_leaves_the_old_model_intact(tmp_path, model_file):
     data = tmp_path / "big.csv"
     with open(data, "w", encoding="utf-8", newline="") as handle:
@@ -289,6 +291,7 @@ def test_killed_training_leaves_the_old_model_intact(tmp_path, model_file):
     assert StanceClassifier.load(target).classes_.tolist() == ["conditional", "oppose", "support"]
 
 
+@pytest.mark.slow
 def test_ctrl_c_leaves_a_complete_prefix_and_says_how_far_it_got(model_file, long_input):
     process = subprocess.Popen(
         _cli("predict", "--model", model_file, "--input", long_input, "--format", "jsonl"),
@@ -309,6 +312,7 @@ def test_ctrl_c_leaves_a_complete_prefix_and_says_how_far_it_got(model_file, lon
     )
 
 
+@pytest.mark.slow
 def test_ctrl_c_with_output_file_keeps_the_complete_rows_written_under_a_partial_name(tmp_path, model_file, long_input):
     out = tmp_path / "out.csv"
     process = subprocess.Popen(
@@ -320,12 +324,14 @@ def test_ctrl_c_with_output_file_keeps_the_complete_rows_written_under_a_partial
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130
     partial = tmp_path / "out.csv.partial"
-    rows = list(csv.DictReader(partial.open(encoding="utf-8", newline="")))
+    with partial.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
     assert rows and all(row["label"] in {"support", "oppose", "conditional"} for row in rows)
     assert not out.exists()
     assert f"wrote {len(rows):,} complete rows to {partial} ({out} not created)" in stderr.decode("utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_an_interrupted_forced_run_keeps_the_old_output_and_leaves_no_temporary_file(
     tmp_path, model_file, long_input, signum, code
@@ -348,6 +354,7 @@ def test_an_interrupted_forced_run_keeps_the_old_output_and_leaves_no_temporary_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.jsonl", "keep.jsonl.partial", "many.txt"]
 
 
+@pytest.mark.slow
 def test_sigterm_during_out_of_core_training_removes_its_temporary_folder(tmp_path):
     data = tmp_path / "big.csv"
     with open(data, "w", encoding="utf-8", newline="") as handle:
@@ -373,6 +380,7 @@ def test_sigterm_during_out_of_core_training_removes_its_temporary_folder(tmp_pa
     assert "Traceback" not in stderr.decode() and not (tmp_path / "m.stance").exists()
 
 
+@pytest.mark.slow
 def test_worker_processes_end_when_the_parent_is_killed(tmp_path, model_file, long_input):
     out = tmp_path / "out.jsonl"
     process = subprocess.Popen(_cli("predict", "--model", model_file, "--input", long_input, "--jobs", "2", "-o", out))

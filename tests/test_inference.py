@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_persist import VARIED_TEXTS
 
-from conftest import STATEMENTS
+from samples import STATEMENTS
 from stanceclf import StanceClassifier
 from stanceclf.inference import Predictor, load_predictor
 

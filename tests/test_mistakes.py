@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from conftest import STATEMENTS
+from samples import STATEMENTS
 from stanceclf.cli import main
 
 GOOD = "text,label,target\n" + "".join(f'"{t}",{y},{g}\n' for t, y, g in STATEMENTS)

@@ -14,7 +14,7 @@ from sklearn.utils.estimator_checks import (
     check_set_params,
 )
 
-from conftest import STATEMENTS
+from samples import STATEMENTS
 from stanceclf import StanceClassifier
 
 TEXTS = [s[0] for s in STATEMENTS]

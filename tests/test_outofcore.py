@@ -7,7 +7,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from conftest import STATEMENTS, write_csv
+from samples import STATEMENTS
 from stanceclf import StanceClassifier
 from stanceclf.errors import DataError
 from stanceclf.features import feature_bucket
@@ -54,7 +54,7 @@ def test_explaining_a_hashed_model_names_the_statements_own_features():
     assert "word:reject" in " ".join(named)
 
 
-def test_out_of_core_learns_the_same_idf_and_nearly_the_same_weights_as_in_memory_sgd(tmp_path):
+def test_out_of_core_learns_the_same_idf_and_nearly_the_same_weights_as_in_memory_sgd(tmp_path, write_csv):
     data = write_csv(tmp_path / "labels.csv", STATEMENTS * 3)
     params = {"n_buckets": 1024, "epochs": 5, "random_state": 7}
     streamed = train_out_of_core(data, params, chunk_size=20).model
@@ -66,7 +66,7 @@ def test_out_of_core_learns_the_same_idf_and_nearly_the_same_weights_as_in_memor
     assert np.abs(streamed.predict_proba(TEXTS) - in_memory.predict_proba(TEXTS)).max() < 0.05
 
 
-def test_out_of_core_learns_over_many_chunks_and_records_its_provenance(tmp_path):
+def test_out_of_core_learns_over_many_chunks_and_records_its_provenance(tmp_path, write_csv):
     rng = np.random.default_rng(0)
     cues = {"support": "welcome", "oppose": "reject", "conditional": "provided"}
     rows = []
@@ -85,7 +85,7 @@ def test_out_of_core_learns_over_many_chunks_and_records_its_provenance(tmp_path
     assert recorded["rows"] == 900 and len(recorded["sha256"]) == 64
 
 
-def test_a_file_sorted_by_label_trains_as_well_as_a_shuffled_one(tmp_path):
+def test_a_file_sorted_by_label_trains_as_well_as_a_shuffled_one(tmp_path, write_csv):
     rng = np.random.default_rng(1)
     cues = {"conditional": "provided", "oppose": "reject", "support": "welcome"}
     rows = []
@@ -101,7 +101,7 @@ def test_a_file_sorted_by_label_trains_as_well_as_a_shuffled_one(tmp_path):
     assert accuracy > 0.95
 
 
-def test_out_of_core_trains_on_one_split_only(tmp_path):
+def test_out_of_core_trains_on_one_split_only(tmp_path, write_csv):
     rows = [(text, label, "train" if i % 4 else "test") for i, (text, label, _) in enumerate(STATEMENTS)]
     data = write_csv(tmp_path / "split.csv", rows, header=("text", "label", "split"))
     summary = train_out_of_core(data, {"n_buckets": 256}, split="train")
@@ -120,7 +120,7 @@ def test_out_of_core_trains_on_one_split_only(tmp_path):
         ([], "no statements"),
     ],
 )
-def test_out_of_core_refuses_what_load_dataset_refuses(tmp_path, rows, message):
+def test_out_of_core_refuses_what_load_dataset_refuses(tmp_path, rows, message, write_csv):
     bad = write_csv(tmp_path / "bad.csv", rows, header=("text", "label"))
     with pytest.raises(DataError, match=message):
         train_out_of_core(bad, {"n_buckets": 64})
@@ -131,7 +131,7 @@ def test_out_of_core_refuses_a_folder_with_a_clear_message(tmp_path):
         train_out_of_core(tmp_path, {"n_buckets": 64})
 
 
-def test_two_label_out_of_core_model_is_one_binary_logistic_regression(tmp_path):
+def test_two_label_out_of_core_model_is_one_binary_logistic_regression(tmp_path, write_csv):
     rows = [(text, label) for text, label, _ in STATEMENTS if label != "conditional"]
     data = write_csv(tmp_path / "two.csv", rows, header=("text", "label"))
     model = train_out_of_core(data, {"n_buckets": 512, "epochs": 5}).model

@@ -10,7 +10,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from conftest import STATEMENTS
+from samples import STATEMENTS
 from stanceclf import ModelFileError, OutputExistsError, StanceClassifier
 from stanceclf.persist import load_model_data
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import write_csv
 from stanceclf.cli import main
 from stanceclf.data import load_dataset
 from stanceclf.quality import audit_labels, check_corpus
@@ -76,7 +75,7 @@ def test_data_check_command_passes_on_the_bundled_corpus():
         ([("1", "   ", "support", "t", "train")], "empty text"),
     ],
 )
-def test_check_reports_each_error(tmp_path, rows, fragment):
+def test_check_reports_each_error(tmp_path, rows, fragment, write_csv):
     path = write_csv(tmp_path / "c.csv", rows, header=("id", "text", "label", "target", "split"))
     report = check_corpus(path)
     assert not report.ok
@@ -85,7 +84,7 @@ def test_check_reports_each_error(tmp_path, rows, fragment):
     assert result.exit_code == 2
 
 
-def test_check_warns_about_exact_and_near_duplicates(tmp_path):
+def test_check_warns_about_exact_and_near_duplicates(tmp_path, write_csv):
     rows = [
         ("We will back the new tram line through the old town tomorrow.", "support"),
         ("We will back the new tram line through the old town tomorrow.", "support"),
@@ -98,7 +97,8 @@ def test_check_warns_about_exact_and_near_duplicates(tmp_path):
     assert any("near duplicate of line 2" in w for w in report.warnings)
 
 
-def test_audit_ranks_deliberately_flipped_labels_near_the_top(tmp_path):
+@pytest.mark.slow
+def test_audit_ranks_deliberately_flipped_labels_near_the_top(tmp_path, write_csv):
     data = load_dataset(BUNDLED, split="train")
     flip = {"support": "oppose", "oppose": "support", "conditional": "support"}
     rows = list(zip(data.texts, data.labels))[:600]

@@ -29,8 +29,8 @@ def test_the_semeval_training_example_uses_the_chosen_parameters():
     assert examples, "no TweetEval training example in the README"
     for args in examples:
         params = train.make_context("train", args[2:]).params
-        assert list(params["word_ngrams"]) == chosen["word_ngram_range"]
-        assert list(params["char_ngrams"]) == chosen["char_ngram_range"]
+        assert list(params["word_ngram_range"]) == chosen["word_ngram_range"]
+        assert list(params["char_ngram_range"]) == chosen["char_ngram_range"]
         assert params["C"] == chosen["C"]
         assert params["target_mode"] == chosen["target_mode"] and params["target_weight"] == chosen["target_weight"]
         assert params["negation"] == chosen["negation"] and params["sublinear_tf"] == chosen["sublinear_tf"]
@@ -43,3 +43,25 @@ def test_benchmark_paths_in_commands_use_the_environment_variable():
     )
     assert not [command for command in commands if "../shared/benchmarks" in command]
     assert any("$STANCECLF_BENCHMARKS" in command for command in re.findall(r"`(python experiments/[^`]*)`", README))
+
+
+def _parameter_table() -> dict[str, str]:
+    """The README's parameter table as {parameter: default cell}."""
+    section = README[README.index("| parameter | default | meaning |") :]
+    rows = {}
+    for line in section.splitlines()[2:]:
+        if not line.startswith("| `"):
+            break
+        name, default = (cell.strip().strip("`") for cell in line.strip("|").split("|")[:2])
+        rows[name] = default
+    return rows
+
+
+def test_every_estimator_parameter_is_in_the_readme_table_with_its_default():
+    from stanceclf import StanceClassifier
+
+    defaults = StanceClassifier().get_params()
+    table = _parameter_table()
+    assert sorted(table) == sorted(defaults), "the README's parameter table and StanceClassifier differ"
+    for name, default in defaults.items():
+        assert table[name].replace('"', "'") == repr(default), f"README gives {name} the default {table[name]}"

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import stanceclf.model as model_module
-from conftest import STATEMENTS
+from samples import STATEMENTS
 from stanceclf import StanceClassifier
 from stanceclf.inference import Predictor
 from stanceclf.sgd import SoftmaxSGD
@@ -95,6 +95,7 @@ def test_bad_solver_settings_are_refused(params, message):
         StanceClassifier(**params).fit(TEXTS, LABELS)
 
 
+@pytest.mark.slow
 def test_partial_fit_over_chunks_keeps_learning():
     texts, labels = synthetic_rows(1200)
     clf = StanceClassifier(char_ngram_range=None, solver="lbfgs").fit(texts, labels)

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from conftest import write_csv
 from stanceclf import StanceClassifier
 from stanceclf.cli import main
 from stanceclf.inference import Predictor
@@ -54,7 +53,7 @@ def test_target_mode_needs_pairs():
         StanceClassifier(target_mode="per_target").fit([text for text, _ in PAIRS], LABELS)
 
 
-def test_cli_trains_and_predicts_with_targets(tmp_path):
+def test_cli_trains_and_predicts_with_targets(tmp_path, write_csv):
     data = write_csv(tmp_path / "t.csv", ROWS)
     model = tmp_path / "t.stance"
     runner = CliRunner()
@@ -69,7 +68,7 @@ def test_cli_trains_and_predicts_with_targets(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def target_models(tmp_path_factory):
+def target_models(tmp_path_factory, write_csv):
     folder = tmp_path_factory.mktemp("targets")
     data = write_csv(folder / "t.csv", ROWS)
     models = {}
@@ -83,13 +82,10 @@ def target_models(tmp_path_factory):
 
 
 @pytest.mark.parametrize("mode", ["conjoined", "per_target"])
-def test_a_target_aware_model_without_a_target_exits_2_on_the_quick_path_too(target_models, mode, capsys):
-    from stanceclf.launcher import main as launcher_main
-
-    with pytest.raises(SystemExit) as exited:
-        launcher_main(["predict", "--model", str(target_models[1][mode]), "We want the ban."])
-    assert exited.value.code == 2
-    assert "--target" in capsys.readouterr().err
+def test_a_target_aware_model_without_a_target_exits_2(target_models, mode):
+    result = CliRunner().invoke(main, ["predict", "--model", str(target_models[1][mode]), "We want the ban."])
+    assert result.exit_code == 2
+    assert "--target" in result.stderr
 
 
 def test_a_target_the_conjoined_model_never_saw_is_warned_about_with_the_known_ones(target_models):
@@ -113,7 +109,7 @@ def test_info_lists_the_known_targets(target_models, model_file):
     assert "targets     ignored" in CliRunner().invoke(main, ["info", "--model", str(model_file)]).output
 
 
-def test_a_per_target_model_refuses_targets_it_never_saw(target_models, tmp_path):
+def test_a_per_target_model_refuses_targets_it_never_saw(target_models, tmp_path, write_csv):
     data, models = target_models
     model = str(models["per_target"])
     result = CliRunner().invoke(main, ["predict", "--model", model, "--target", "new tax", "We want it."])

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from conftest import STATEMENTS
+from samples import STATEMENTS
 from stanceclf import StanceClassifier
 from stanceclf.topics import label_balance, stability_weights, topic_only_baseline, unstable_features
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from click.testing import CliRunner
 
-from conftest import STATEMENTS
+from samples import STATEMENTS
 from stanceclf import StanceClassifier
 from stanceclf.cli import main
 from stanceclf.data import load_dataset
@@ -44,7 +44,8 @@ def test_evaluate_writes_every_rows_gold_prediction_and_probabilities(labelled_c
         main, ["evaluate", str(labelled_csv), "--model", str(model_file), "--predictions", str(out), "--format", "json"]
     )
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
     assert [row["text"] for row in rows] == [s[0] for s in STATEMENTS]
     assert [row["gold"] for row in rows] == [s[1] for s in STATEMENTS] and rows[0]["line"] == "2"
     accuracy = sum(row["correct"] == "true" for row in rows) / len(rows)

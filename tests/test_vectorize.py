@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -11,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from conftest import STATEMENTS
+from samples import STATEMENTS
 from stanceclf import vectorize
 from stanceclf.features import Analyzer
 from stanceclf.vectorize import fit_tfidf
@@ -71,37 +69,6 @@ def test_fast_fit_equals_scikit_learn_on_arbitrary_text(texts):
         except ValueError:  # scikit-learn refuses an empty vocabulary
             continue
         assert_same(fit_tfidf(texts, analyzer), theirs)
-
-
-@pytest.mark.parametrize("analyzer", [Analyzer("word", (1, 2), negation=True), Analyzer("char", (3, 5))])
-def test_numbering_features_in_two_processes_gives_the_same_block(monkeypatch, analyzer):
-    texts = TEXTS * 40 + [f"statement {i} about item {i % 13}, not {i % 7}" for i in range(500)]
-    alone = fit_tfidf(texts, analyzer, min_df=2)
-    monkeypatch.setattr(vectorize, "PARALLEL_FROM", 10)
-    forked = fit_tfidf(texts, analyzer, min_df=2)
-    assert forked[1] == alone[1]
-    assert np.array_equal(forked[2], alone[2])
-    assert np.array_equal(forked[0].indptr, alone[0].indptr)
-    assert np.array_equal(forked[0].indices, alone[0].indices)
-    assert np.array_equal(forked[0].data, alone[0].data)
-    assert_same(forked, sklearn_fit(texts, analyzer, sublinear_tf=True, min_df=2))
-
-
-def test_work_of_a_failing_child_process_is_redone_here(monkeypatch):
-    texts = [f"statement {i} about item {i % 13}" for i in range(200)]
-    expected = fit_tfidf(texts, Analyzer("word", (1, 2)))
-    monkeypatch.setattr(vectorize, "PARALLEL_FROM", 10)
-    original, parent = vectorize._feature_ids, os.getpid()
-
-    def fails_in_the_child(chunk, analyzer, ids):
-        if os.getpid() != parent:
-            raise MemoryError("simulated")
-        return original(chunk, analyzer, ids)
-
-    monkeypatch.setattr(vectorize, "_feature_ids", fails_in_the_child)
-    result = fit_tfidf(texts, Analyzer("word", (1, 2)))
-    assert result[1] == expected[1]
-    assert abs(result[0] - expected[0]).max() == 0
 
 
 def test_rows_are_normalised_in_place_and_empty_rows_stay_empty():

@@ -1,0 +1,247 @@
+"""Does each hand-written fast path beat the plain way? Medians of several runs, one table.
+
+    python experiments/fast_paths.py [--rows 40000] [--repeats 5]
+
+Measures, on the synthetic corpus (experiments/synthetic.py; timing only):
+- our TF-IDF fit (stanceclf.vectorize.fit_tfidf) against scikit-learn's TfidfVectorizer with the
+  same analyzer, per block kind (word, char, target-conjoined word, target), in one process;
+- numbering a block's features in one process against two (a forked child takes half);
+- the console script's quick path (stanceclf.launcher) against the click CLI, as whole processes;
+- batch.csv_line against csv.writer;
+- loading the training file in a forked child while scikit-learn imports, against one after the other.
+
+A fast path is kept when its median is at least 10% faster than the plain way; results go to
+experiments/results/fast_paths.{md,json}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.util
+import io
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic import synthetic_statements, write_corpus  # noqa: E402
+
+from common import RESULTS, machine  # noqa: E402
+
+MARGIN = 0.10  # a fast path must save at least this share of the plain way's time
+
+
+def median_time(work, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def tfidf_rows(texts, targets, repeats: int) -> list[dict]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from stanceclf import vectorize
+    from stanceclf.features import Analyzer
+
+    pairs = list(zip(texts, targets))
+    blocks = [
+        ("word 1-2, negation", Analyzer("word", (1, 2), True, True), texts),
+        ("char 3-6, negation", Analyzer("char", (3, 6), True, True), texts),
+        ("word 1-2 tied to the target", Analyzer("word", (1, 2), True, True, conjoin=True), pairs),
+        ("target bias", Analyzer("target"), pairs),
+    ]
+    saved = getattr(vectorize, "PARALLEL_FROM", None)
+    if saved is not None:
+        vectorize.PARALLEL_FROM = 1 << 62  # one process on both sides
+    rows = []
+    try:
+        for name, analyzer, inputs in blocks:
+            ours = median_time(lambda a=analyzer, x=inputs: vectorize.fit_tfidf(x, a), repeats)
+            plain = median_time(
+                lambda a=analyzer, x=inputs: TfidfVectorizer(
+                    analyzer=a, sublinear_tf=True, dtype=np.float64
+                ).fit_transform(x),
+                repeats,
+            )
+            rows.append(row(f"TF-IDF fit, {name}", "stanceclf.vectorize.fit_tfidf", ours, "TfidfVectorizer", plain))
+    finally:
+        if saved is not None:
+            vectorize.PARALLEL_FROM = saved
+    return rows
+
+
+def two_process_rows(texts, repeats: int) -> list[dict]:
+    from stanceclf import vectorize
+    from stanceclf.features import Analyzer
+
+    rows: list[dict] = []
+    if not hasattr(vectorize, "PARALLEL_FROM"):
+        return rows  # removed after losing; see experiments/results/fast_paths.md
+    for name, analyzer in (("word 1-2", Analyzer("word", (1, 2), True, True)), ("char 3-6", Analyzer("char", (3, 6)))):
+        saved = vectorize.PARALLEL_FROM
+        try:
+            vectorize.PARALLEL_FROM = 0
+            two = median_time(lambda a=analyzer: vectorize.fit_tfidf(texts, a), repeats)
+            vectorize.PARALLEL_FROM = 1 << 62
+            one = median_time(lambda a=analyzer: vectorize.fit_tfidf(texts, a), repeats)
+        finally:
+            vectorize.PARALLEL_FROM = saved
+        rows.append(row(f"numbering features, {name} block", "two processes (fork)", two, "one process", one))
+    return rows
+
+
+def process_seconds(args: list[str], repeats: int) -> float:
+    return median_time(lambda: subprocess.run(args, check=True, capture_output=True), repeats)
+
+
+def launcher_rows(repeats: int) -> list[dict]:
+    if importlib.util.find_spec("stanceclf.launcher") is None:
+        return []  # removed after losing; see experiments/results/fast_paths.md
+    text = "Rome will not send troops to Ukraine."
+    quick = [sys.executable, "-c", "from stanceclf.launcher import main; main()", "predict", text]
+    full = [sys.executable, "-c", "import sys; from stanceclf.cli import main; main(sys.argv[1:])", "predict", text]
+    process_seconds(quick, 1)  # warm the file cache
+    return [
+        row(
+            "`stanceclf predict TEXT`, whole process",
+            "launcher quick path",
+            process_seconds(quick, repeats),
+            "click CLI",
+            process_seconds(full, repeats),
+        )
+    ]
+
+
+def csv_rows(repeats: int) -> list[dict]:
+    from stanceclf.batch import csv_line
+
+    rng = np.random.default_rng(0)
+    cells = [
+        [f"{i}", f'statement {i}, "quoted" {rng.integers(1000)}', "support", *map(repr, rng.random(3).tolist())]
+        for i in range(100_000)
+    ]
+
+    def ours():
+        return "".join(map(csv_line, cells))
+
+    def plain():
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(cells)
+        return buffer.getvalue()
+
+    assert ours() == plain(), "csv_line and csv.writer disagree"
+    return [
+        row(
+            "CSV lines, 100,000 rows of 6 cells",
+            "batch.csv_line",
+            median_time(ours, repeats),
+            "csv.writer",
+            median_time(plain, repeats),
+        )
+    ]
+
+
+OVERLAP_SCRIPT = """
+import sys, time
+start = time.perf_counter()
+from stanceclf.data import load_dataset
+from stanceclf.forked import load_while_importing
+import importlib
+path, overlapped = sys.argv[1], sys.argv[2] == "1"
+if overlapped:
+    data = load_while_importing(lambda: load_dataset(path), "stanceclf.model")
+else:
+    importlib.import_module("stanceclf.model")
+    data = load_dataset(path)
+print(time.perf_counter() - start)
+"""
+
+
+def overlap_rows(path: Path, repeats: int) -> list[dict]:
+    if importlib.util.find_spec("stanceclf.forked") is None:
+        return []  # removed after losing; see experiments/results/fast_paths.md
+
+    def seconds(flag: str) -> float:
+        runs = []
+        for _ in range(repeats):
+            out = subprocess.run(
+                [sys.executable, "-c", OVERLAP_SCRIPT, str(path), flag], check=True, capture_output=True, text=True
+            ).stdout
+            runs.append(float(out.strip().splitlines()[-1]))
+        return statistics.median(runs)
+
+    seconds("0")  # warm the file cache
+    return [
+        row(
+            "load the training file and import scikit-learn",
+            "overlapped (fork)",
+            seconds("1"),
+            "one after the other",
+            seconds("0"),
+        )
+    ]
+
+
+def row(what: str, fast: str, fast_seconds: float, plain: str, plain_seconds: float) -> dict:
+    saving = 1 - fast_seconds / plain_seconds
+    return {
+        "measure": what,
+        "fast_path": fast,
+        "fast_seconds": round(fast_seconds, 4),
+        "plain_way": plain,
+        "plain_seconds": round(plain_seconds, 4),
+        "speedup": round(plain_seconds / fast_seconds, 2),
+        "verdict": "keep" if saving >= MARGIN else "remove",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=40_000, help="synthetic statements for the TF-IDF timings")
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    texts, _ = synthetic_statements(args.rows)
+    targets = [f"target{i % 12}" for i in range(len(texts))]
+    rows = []
+    rows += tfidf_rows(texts, targets, args.repeats)
+    rows += two_process_rows(texts, args.repeats)
+    rows += launcher_rows(args.repeats)
+    rows += csv_rows(args.repeats)
+    with tempfile.TemporaryDirectory() as folder:
+        rows += overlap_rows(write_corpus(Path(folder) / "corpus.csv", args.rows), args.repeats)
+    result = {"rows": args.rows, "repeats": args.repeats, "margin": MARGIN, "machine": machine(), "results": rows}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "fast_paths.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    lines = [
+        "# Hand-written fast paths against the plain way",
+        "",
+        f"Medians of {args.repeats} runs; TF-IDF timings on {args.rows:,} synthetic statements",
+        f"(experiments/synthetic.py). A fast path is kept when it saves at least {MARGIN:.0%} of the plain way's time.",
+        f"Machine: {machine()}. Command: `python experiments/fast_paths.py --rows {args.rows} "
+        f"--repeats {args.repeats}`.",
+        "",
+        "| measure | fast path | s | plain way | s | speed-up | verdict |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['measure']} | {r['fast_path']} | {r['fast_seconds']:.3f} | {r['plain_way']} | "
+            f"{r['plain_seconds']:.3f} | {r['speedup']:.2f}x | {r['verdict']} |"
+        )
+    # the notes below the table are written by hand: keep them when rerunning
+    (RESULTS / "fast_paths.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,201 @@
+"""The command line's option types and shared option groups, built from the library's tables.
+
+:func:`param_type` turns a row of :data:`stanceclf.params.PARAMETER_CONSTRAINTS` into a click
+type, so ``--C 0`` is refused by the same rule as ``StanceClassifier(C=0).fit``. Commands live in
+:mod:`stanceclf.cli`; this module holds what several of them share. Internal.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from stanceclf.errors import StanceError
+
+
+class NgramRange(click.ParamType):
+    """``2-5`` (or ``1``) as a tuple ``(2, 5)``; ``none`` as None; bounds from the parameter table."""
+
+    name = "RANGE"
+
+    def __init__(self, param: str = "word_ngram_range"):
+        self.param = param
+
+    def convert(self, value, param, ctx):
+        from stanceclf.params import allowed, check_param
+
+        if value is None or isinstance(value, tuple):
+            return value
+        if str(value).lower() == "none":
+            return None
+        low, _, high = str(value).partition("-")
+        try:
+            bounds = (int(low), int(high or low))
+            check_param(self.param, bounds)
+        except (ValueError, StanceError):
+            self.fail(f"{value!r} is not a range like 1-2 or 'none': {allowed(self.param)}", param, ctx)
+        return bounds
+
+
+def param_type(name: str) -> click.ParamType:
+    """The click type of a :class:`StanceClassifier` parameter, read from its constraints table."""
+    from stanceclf.params import PARAMETER_CONSTRAINTS, Interval, Options
+    from stanceclf.params import NgramRange as Pair
+
+    for constraint in PARAMETER_CONSTRAINTS[name]:
+        if isinstance(constraint, Pair):
+            return NgramRange(name)
+        if isinstance(constraint, Options):
+            none = any(c.accepts(None) for c in PARAMETER_CONSTRAINTS[name])
+            return click.Choice([*constraint.values, *(["none"] if none else [])])
+        if isinstance(constraint, Interval):
+            open_ends = {"min_open": constraint.closed in ("right", "neither")}
+            open_ends["max_open"] = constraint.closed in ("left", "neither")
+            if constraint.kind is int:
+                low, high = (None if end is None else int(end) for end in (constraint.low, constraint.high))
+                return click.IntRange(min=low, max=high, **open_ends)
+            return click.FloatRange(min=constraint.low, max=constraint.high, **open_ends)
+    raise TypeError(f"no click type for parameter {name}")  # pragma: no cover - booleans are flags
+
+
+class LabelMap(click.ParamType):
+    """``FAVOR=support,AGAINST=oppose`` as a dict."""
+
+    name = "FROM=TO,..."
+
+    def convert(self, value, param, ctx):
+        from stanceclf.data import parse_label_map
+
+        if value is None or isinstance(value, dict):
+            return value
+        try:
+            return parse_label_map(value)
+        except StanceError as error:
+            self.fail(str(error), param, ctx)
+
+
+label_options = [
+    click.option("--label-map", type=LabelMap(), default=None, help="Rename labels: FAVOR=support,AGAINST=oppose."),
+    click.option("--fold-case", is_flag=True, help="Lower-case labels, so that 'Support' and 'support' are one."),
+]
+
+
+# The StanceClassifier parameters as options of ``train`` and ``evaluate --cv``: (option,
+# parameter, default, help). Types and bounds come from stanceclf.params; a test holds the
+# defaults equal to the estimator's (spelled out here so that the CLI need not import scikit-learn).
+MODEL_OPTIONS = [
+    ("--word-ngrams", "word_ngram_range", "1-2", "Word n-gram sizes, or 'none'."),
+    ("--char-ngrams", "char_ngram_range", "3-6", "Character n-gram sizes, or 'none'."),
+    ("--negation", "negation", True, "Mark the scope of negations."),
+    ("--char-negation", "char_negation", True, "Mark negation scopes in the character n-grams too."),
+    ("--lowercase", "lowercase", True, None),
+    ("--sublinear-tf", "sublinear_tf", True, "Use 1 + log(tf)."),
+    ("--min-df", "min_df", 1, "Drop features seen in fewer statements."),
+    ("--max-features", "max_features", None, "Keep the most frequent features of each block."),
+    (
+        "--buckets",
+        "n_buckets",
+        None,
+        "Hash features into N columns per block instead of a vocabulary (default 1048576 with --out-of-core).",
+    ),
+    ("--C", "C", 10.0, "Inverse regularisation strength."),
+    ("--class-weight", "class_weight", "balanced", None),
+    (
+        "--solver",
+        "solver",
+        "auto",
+        "lbfgs: exact, slow on large data; sgd: passes of minibatch Adagrad; auto: sgd from 50,000 rows.",
+    ),
+    ("--epochs", "epochs", 2, "Passes of the sgd solver."),
+    ("--seed", "random_state", 0, "Seed of the sgd solver."),
+    (
+        "--target-mode",
+        "target_mode",
+        "none",
+        "Use each statement's target: one global model with target-tied features, or one model per target.",
+    ),
+    ("--target-weight", "target_weight", 0.5, None),
+]
+
+
+def model_options(command):
+    for flag, name, default, help in reversed(MODEL_OPTIONS):
+        if isinstance(default, bool):
+            option = click.option(f"{flag}/--no-{flag[2:]}", name, default=default, show_default=True, help=help)
+        else:
+            names = ("-C", flag, name) if name == "C" else (flag, name)
+            option = click.option(*names, type=param_type(name), default=default, show_default=True, help=help)
+        command = option(command)
+    return command
+
+
+def params_from_options(**options) -> dict:
+    """The estimator's parameters from the model options (the estimator validates them)."""
+    return {**options, "class_weight": None if options["class_weight"] == "none" else options["class_weight"]}
+
+
+READING_OPTIONS = [
+    click.option("--delimiter", default=None, help="CSV field separator, e.g. ';' or tab [default: by extension]."),
+    click.option("--encoding", default="utf-8", show_default=True, help="Input encoding, e.g. cp1252."),
+]
+
+
+def reading_options(command):
+    for option in reversed(READING_OPTIONS):
+        command = option(command)
+    return command
+
+
+def column_options(command, *, labels: bool = True):
+    command = click.option("--split", default=None, help="Use only the rows whose 'split' column holds this value.")(
+        command
+    )
+    command = click.option(
+        "--target-column", default=None, help="Column naming the target [default: 'target' if present]."
+    )(command)
+    command = reading_options(command)
+    if labels:
+        for option in reversed(label_options):
+            command = option(command)
+        command = click.option("--label-column", default="label", show_default=True)(command)
+    return click.option("--text-column", default="text", show_default=True)(command)
+
+
+model_path_option = click.option(
+    "--model",
+    "model_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Model file [default: the model shipped with stanceclf].",
+)
+
+
+READING_NAMES = (
+    "text_column",
+    "label_column",
+    "target_column",
+    "split",
+    "label_map",
+    "fold_case",
+    "delimiter",
+    "encoding",
+)
+
+
+def cv_options(help: str):
+    """``--cv K``, ``--group-by target`` and ``--jobs N``, for the commands that cross-validate."""
+
+    def decorate(command):
+        command = click.option("--jobs", type=int, default=None, help="Parallel jobs for --cv (-1: all cores).")(
+            command
+        )
+        command = click.option(
+            "--group-by",
+            type=click.Choice(["target"]),
+            default=None,
+            help="With --cv: hold out whole targets in each fold (the honest figure for new topics).",
+        )(command)
+        return click.option("--cv", type=click.IntRange(min=2), default=None, help=help)(command)
+
+    return decorate
