@@ -9,7 +9,7 @@ constraints), ``stanceclf.dataset``, ``stanceclf.data``, ``stanceclf.inference``
 ``stanceclf.training``, ``stanceclf.outofcore``, ``stanceclf.predicting``, ``stanceclf.describe``,
 ``stanceclf.metrics``, ``stanceclf.persist``, ``stanceclf.sentences`` and ``stanceclf.errors``.
 Every other module (``batch``, ``benchmarks``, ``cli``, ``features``, ``interrupts``,
-``quality``, ``sgd``, ``targets``, ``topics``, ``vectorize``, ``versions``) is internal:
+``launcher``, ``quality``, ``sgd``, ``targets``, ``topics``, ``vectorize``, ``versions``) is internal:
 it may change in any release. CONTRIBUTING.md maps them all.
 """
 

@@ -1,5 +1,5 @@
 """``python -m stanceclf``: the same as the ``stanceclf`` command."""
 
-from stanceclf.cli import main
+from stanceclf.launcher import main
 
-main(prog_name="stanceclf")
+main()

@@ -246,6 +246,50 @@ def test_real_process_reports_bad_input_without_traceback(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["predict", "We reject the tram.", "Only if the budget is audited."],
+        ["predict", "--proba", "We reject the tram."],
+        ["predict", "--format", "jsonl", "We reject the tram.", "x\ny"],
+        ["predict", "--format=csv", "--proba", "=SUM(A1)", "We back it"],
+        ["predict", "--format", "json", "a", "b"],
+    ],
+)
+def test_quick_predict_path_prints_exactly_what_the_full_cli_prints(model_file, args, capsys):
+    from stanceclf.launcher import _parse_quick_predict
+    from stanceclf.launcher import main as launcher_main
+
+    args = [args[0], "--model", str(model_file), *args[1:]]
+    assert _parse_quick_predict(args) is not None
+    with pytest.raises(SystemExit) as exited:
+        launcher_main(args)
+    assert exited.value.code == 0
+    quick = capsys.readouterr().out
+    full = CliRunner().invoke(main, args)
+    assert full.exit_code == 0
+    assert quick == full.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["predict"], ["predict", "-"], ["predict", "--explain", "x"], ["predict", "--format", "xml", "x"], ["info"]],
+)
+def test_calls_the_quick_path_cannot_answer_go_to_the_full_cli(args):
+    from stanceclf.launcher import _parse_quick_predict
+
+    assert _parse_quick_predict(args) is None
+
+
+def test_quick_path_reports_a_missing_model_in_one_line(tmp_path, capsys):
+    from stanceclf.launcher import main as launcher_main
+
+    with pytest.raises(SystemExit) as exited:
+        launcher_main(["predict", "--model", str(tmp_path / "gone.stance"), "x"])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.strip() == f"Error: {tmp_path / 'gone.stance'}: no such model file"
+
+
 def test_parallel_prediction_gives_the_same_output_in_the_same_order(run, model_file, tmp_path):
     source = tmp_path / "many.txt"
     lines = [
@@ -325,12 +369,17 @@ def test_predict_from_a_closed_standard_input_is_one_line(model_file):
     ]
 
 
-def test_a_statement_argument_naming_an_existing_file_is_warned_about(run, model_file, tmp_path, monkeypatch):
+def test_a_statement_argument_naming_an_existing_file_is_warned_about(run, model_file, tmp_path, monkeypatch, capsys):
+    from stanceclf.launcher import main as launcher_main
+
     monkeypatch.chdir(tmp_path)
     (tmp_path / "posts.txt").write_text("We back the tram.\n", encoding="utf-8")
     result = run("predict", "--model", model_file, "--proba", "posts.txt")
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 1
     assert "argument 1 'posts.txt' is an existing file" in result.stderr and "--input posts.txt" in result.stderr
+    with pytest.raises(SystemExit):
+        launcher_main(["predict", "--model", str(model_file), "posts.txt"])
+    assert "is an existing file" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("name, first_line", [("out.csv", "text,label"), ("out.jsonl", '{"text": "We back it."')])

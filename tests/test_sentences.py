@@ -102,8 +102,8 @@ def test_plain_predict_does_not_import_the_splitter():
     import subprocess
     import sys
 
-    code = "import sys, contextlib; from stanceclf.cli import main\n"
-    code += "with contextlib.suppress(SystemExit): main(['predict', 'x'])\nprint('syntok' in sys.modules)"
+    code = "import sys; from stanceclf.launcher import main; sys.argv=['stanceclf','predict','x']; "
+    code += "import contextlib, io\nwith contextlib.suppress(SystemExit): main()\nprint('syntok' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "False"
 

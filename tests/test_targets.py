@@ -82,10 +82,13 @@ def target_models(tmp_path_factory, write_csv):
 
 
 @pytest.mark.parametrize("mode", ["conjoined", "per_target"])
-def test_a_target_aware_model_without_a_target_exits_2(target_models, mode):
-    result = CliRunner().invoke(main, ["predict", "--model", str(target_models[1][mode]), "We want the ban."])
-    assert result.exit_code == 2
-    assert "--target" in result.stderr
+def test_a_target_aware_model_without_a_target_exits_2_on_the_quick_path_too(target_models, mode, capsys):
+    from stanceclf.launcher import main as launcher_main
+
+    with pytest.raises(SystemExit) as exited:
+        launcher_main(["predict", "--model", str(target_models[1][mode]), "We want the ban."])
+    assert exited.value.code == 2
+    assert "--target" in capsys.readouterr().err
 
 
 def test_a_target_the_conjoined_model_never_saw_is_warned_about_with_the_known_ones(target_models):
