@@ -236,6 +236,7 @@ def main() -> None:
     parser.add_argument("--main", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=7, help="cold-start runs (median)")
     parser.add_argument("--repeat", type=int, default=3, help="training and batch runs at the main size (median)")
+    parser.add_argument("--name", default="speed", help="results file name (a rerun at fewer sizes keeps speed.md)")
     args = parser.parse_args()
     sizes = sorted({int(s) for s in args.sizes.split(",")} | {args.main})
     fasttext = has_module("fasttext")
@@ -267,14 +268,17 @@ def main() -> None:
         if fasttext:
             cold["fastText"] = cold_start(python(FASTTEXT_COLD, main["fastText"]["model_path"], sentence), args.runs)
         results["cold_start"] = cold
-    write_results("speed", render(results, args), results)
-    plot(results)
+    write_results(args.name, render(results, args), results)
+    if args.name == "speed":
+        plot(results)
 
 
 def render(results: dict, args) -> str:
     sizes = sorted(results["sizes"], key=int)
     main = results["sizes"][args.main]
     command = f"python experiments/bench_speed.py --sizes {args.sizes} --main {args.main} --repeat {args.repeat}"
+    if args.name != "speed":
+        command += f" --name {args.name}"
     lines = [
         "# Speed and memory: stanceclf, a plain scikit-learn pipeline and fastText",
         "",
