@@ -407,6 +407,9 @@ class _Formatter:
                     "features": [[f, round(w, 6)] for f, w in why["features"]],
                     "other_features": round(why["other_features"], 6),
                 }
+                record["evidence"] = why.get("evidence", [])
+                if "condition" in why:
+                    record["condition"] = why["condition"]
             if extras is not None:
                 for name, value in extras[i].items():
                     record[passed_through_name(name)] = value
@@ -420,7 +423,7 @@ def passed_through_name(column: str) -> str:
     return column
 
 
-_OUTPUT_COLUMNS = {"text", "target", "label", "proba", "explain"}
+_OUTPUT_COLUMNS = {"text", "target", "label", "proba", "explain", "evidence", "condition"}
 
 
 class _TextFormatter(_Formatter):
@@ -438,7 +441,21 @@ class _TextFormatter(_Formatter):
             lines.append(line)
             if "explain" in record:
                 lines.extend(_explanation_lines(record["label"], record["explain"]))
+                lines.extend(_evidence_lines(record))
         return "\n".join(lines) + "\n"
+
+
+def _evidence_lines(record: dict) -> list[str]:
+    """The statement with its evidence in [brackets], what each pushes, and the condition clause."""
+    from stanceclf.evidence import mark_evidence
+
+    evidence = record.get("evidence", [])
+    lines = [f"  evidence: {_one_line(mark_evidence(record['text'], evidence))}"]
+    lines += [f"      {span['weight']:+.3f}  {_one_line(span['text'])!r} -> {span['label']}" for span in evidence]
+    condition = record.get("condition")
+    if condition:
+        lines.append(f"  condition ({condition['cue']}): {_one_line(condition['text'])!r}")
+    return lines
 
 
 def _explanation_lines(label: str, why: dict) -> list[str]:
