@@ -21,7 +21,7 @@ import numpy as np
 from stanceclf.errors import DataError, ParameterError, located
 from stanceclf.features import split_document
 
-OUTPUT_FORMATS = ("text", "json", "jsonl", "csv")
+OUTPUT_FORMATS = ("text", "json", "jsonl", "csv", "html")
 CHUNK_SIZE = 4096
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -151,8 +151,10 @@ def predict_rows(
     if first is not None:  # settled here, before any worker starts, so that every worker agrees
         formatter.prepare(first)
         pending = chain([first], pending)
-    if first is None or len(first) < chunk_size:
-        jobs = 1  # the whole input fits in one chunk: starting workers would cost more than it saves
+    if first is None or len(first) < chunk_size or fmt == "html":
+        # the whole input fits in one chunk: starting workers would cost more than it saves;
+        # html: one page gathers every row, so every row is formatted here
+        jobs = 1
     numbered = enumerate(pending)
     if should_stop is not None:
         numbered = _until(numbered, should_stop)
@@ -170,7 +172,15 @@ def predict_rows(
     return progress
 
 
-_FORMAT_OF_EXTENSION = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".txt": "text"}
+_FORMAT_OF_EXTENSION = {
+    ".csv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".txt": "text",
+    ".html": "html",
+    ".htm": "html",
+}
 
 
 def output_format(path: str | Path | None, fmt: str | None) -> str:
@@ -607,4 +617,28 @@ def csv_line(cells: list[str]) -> str:
     return ",".join(['"' + cell.replace('"', '""') + '"' if _NEEDS_QUOTES(cell) else cell for cell in cells]) + "\n"
 
 
-_FORMATTERS = {"text": _TextFormatter, "json": _JsonFormatter, "jsonl": _JsonlFormatter, "csv": _CsvFormatter}
+class _HtmlFormatter(_Formatter):
+    """One self-contained page (:class:`stanceclf.article_page.ArticlePage`), written at the end."""
+
+    def __init__(self, classes, proba: bool, explain: int):
+        from stanceclf.article_page import ArticlePage
+
+        super().__init__(classes, proba, explain or 5)  # the page always shows its evidence
+        self.page = ArticlePage(self.classes)
+
+    def rows(self, texts, probabilities, explanations, first: bool, extras=None, fields=None) -> str:
+        for record in self.records(texts, probabilities, explanations, fields=fields):
+            self.page.add(record)
+        return ""
+
+    def footer(self, empty: bool) -> str:
+        return self.page.render()
+
+
+_FORMATTERS = {
+    "text": _TextFormatter,
+    "json": _JsonFormatter,
+    "jsonl": _JsonlFormatter,
+    "csv": _CsvFormatter,
+    "html": _HtmlFormatter,
+}

@@ -23,8 +23,8 @@ _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _CHUNK = re.compile(r"\S+")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
-KEEP_SHARE = 0.25  # a word is evidence when its push is at least this share of the strongest word's
-MAX_SPANS = 8  # at most this many spans per statement: enough to read, few enough to see
+KEEP_SHARE = 0.3  # a word is evidence when its push is at least this share of the strongest word's
+MAX_SPANS = 6  # at most this many spans per statement: enough to read, few enough to see
 
 
 def _normalised(text: str, lowercase: bool) -> tuple[str, list[int]]:
