@@ -4,7 +4,8 @@
 :mod:`stanceclf.batch` predicts (each with its probabilities and evidence): paragraphs as in the
 input, each sentence tinted with its label's colour (:func:`stanceclf.html_common.label_colours`)
 and focusable, so that its label, probabilities, evidence and condition clause show on hover
-and on keyboard focus; the evidence words underlined; a count of sentences per label and a
+and on keyboard focus (and for the sentence a link names: ``article.html#s5`` opens the fifth); the
+evidence words underlined; a count of sentences per label and a
 legend at the top. Every piece of input text is escaped; the page holds no script.
 """
 
@@ -19,7 +20,7 @@ _CSS = """
 .tip{display:none;position:absolute;left:0;top:100%;z-index:2;min-width:16rem;max-width:28rem;
 background:#fff;color:#1a1a1a;border:1px solid #333;border-radius:4px;padding:.4rem .6rem;
 font-size:.85rem;line-height:1.4;box-shadow:0 2px 6px rgba(0,0,0,.25)}
-.s:hover .tip,.s:focus .tip,.s:focus-within .tip{display:block}
+.s:hover .tip,.s:focus .tip,.s:focus-within .tip,.s:target .tip{display:block}
 .tip table{margin:.2rem 0}.tip td,.tip th{padding:0 .3rem;border:0}
 .summary{border:1px solid #ccc;border-radius:4px;padding:.5rem 1rem;margin-bottom:1.5rem}
 .bar{display:inline-block;height:.8rem;vertical-align:middle}
@@ -118,6 +119,6 @@ class ArticlePage:
         own = [span for span in evidence if span["label"] == label]  # underlined: what says this label
         tip = f'<span class="tip" role="tooltip" id="{tip_id}">{"".join(parts)}</span>'
         return (
-            f'<span class="s {names.get(label, "")}" tabindex="0" aria-describedby="{tip_id}" '
+            f'<span class="s {names.get(label, "")}" id="s{number + 1}" tabindex="0" aria-describedby="{tip_id}" '
             f'data-label="{esc(label)}">{with_evidence(record["text"], own)}{tip}</span>'
         )

@@ -121,7 +121,7 @@ def predict_rows(
         :func:`stanceclf.sentences.sentence_rows`), with the same keys in every row.
     write : callable
         Receives formatted text; called once per chunk with whole rows only.
-    fmt : {"text", "json", "jsonl", "csv"}
+    fmt : {"text", "json", "jsonl", "csv", "html"}
     proba : bool
         Include every label's probability (always included in json and jsonl).
     explain : int

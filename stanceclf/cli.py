@@ -87,7 +87,7 @@ def main():
     "fmt",
     type=click.Choice(["text", "json", "jsonl", "csv", "html"]),
     default=None,
-    help="Output format [default: from the --output extension (.csv, .jsonl, .json, .txt), else text].",
+    help="Output format [default: from the --output extension (.csv, .jsonl, .json, .txt, .html), else text].",
 )
 @click.option("--proba", is_flag=True, help="Show every label's probability.")
 @click.option("--explain", is_flag=True, help="Show the features that pushed each label.")
