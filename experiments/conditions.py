@@ -19,6 +19,7 @@ from common import ROOT, machine, write_results
 from stanceclf.conditions import find_condition
 
 GOLD = ROOT / "experiments" / "data" / "conditions_gold.txt"
+HELD_OUT = ROOT / "experiments" / "data" / "conditions_heldout.txt"  # written after the rule was frozen
 
 
 def read_gold(path: Path) -> list[tuple[str, int, int]]:
@@ -35,7 +36,22 @@ def read_gold(path: Path) -> list[tuple[str, int, int]]:
     return examples
 
 
-def main(path: Path = GOLD) -> dict:
+def score(path: Path) -> tuple[int, int, int, list[dict]]:
+    """(statements, exact, overlap, misses) of the rule on one hand-marked file."""
+    examples = read_gold(path)
+    exact = overlap = 0
+    misses = []
+    for text, start, end in examples:
+        found = find_condition(text)
+        hit_exact = found is not None and (found.start, found.end) == (start, end)
+        exact += hit_exact
+        overlap += found is not None and found.start < end and start < found.end
+        if not hit_exact:
+            misses.append({"text": text, "marked": text[start:end], "found": found.text if found else None})
+    return len(examples), exact, overlap, misses
+
+
+def main(path: Path = GOLD, held_out: Path = HELD_OUT) -> dict:
     examples = read_gold(path)
     per_cue = defaultdict(lambda: [0, 0, 0])
     misses = []
@@ -62,6 +78,14 @@ def main(path: Path = GOLD) -> dict:
         "per_cue": {cue: {"n": c[0], "exact": c[1], "overlap": c[2]} for cue, c in sorted(per_cue.items())},
         "misses": misses,
     }
+    h_n, h_exact, h_overlap, h_misses = score(held_out)
+    data["held_out"] = {
+        "data": str(held_out.relative_to(ROOT)),
+        "statements": h_n,
+        "exact": h_exact / h_n,
+        "overlap": h_overlap / h_n,
+        "misses": h_misses,
+    }
     lines = [
         "# Condition clauses: the rule against hand-marked statements",
         "",
@@ -71,6 +95,10 @@ def main(path: Path = GOLD) -> dict:
         "",
         f"- exact span (same start and end): **{exact}/{n} = {exact / n:.1%}** (goal 85%)",
         f"- overlap (at least one character shared): **{overlap}/{n} = {overlap / n:.1%}** (goal 95%)",
+        "",
+        f"Held out (`{data['held_out']['data']}`, {h_n} statements written after the rule was frozen, scored once):",
+        f"exact **{h_exact}/{h_n} = {h_exact / h_n:.1%}**, overlap **{h_overlap}/{h_n} = {h_overlap / h_n:.1%}**"
+        + (": misses " + "; ".join(f"`{m['text']}` (found: {m['found']})" for m in h_misses) if h_misses else "."),
         "",
         "| cue found | statements | exact | overlap |",
         "|---|---:|---:|---:|",
