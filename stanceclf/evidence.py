@@ -98,7 +98,13 @@ def feature_units(document, analyzer: Analyzer) -> list[tuple[str, tuple[int, ..
 
 
 def evidence_spans(
-    text: str, spans: list[tuple[int, int]], pushes, labels: list[str], *, max_spans: int = MAX_SPANS
+    text: str,
+    spans: list[tuple[int, int]],
+    pushes,
+    labels: list[str],
+    *,
+    max_spans: int = MAX_SPANS,
+    focus: str | None = None,
 ) -> list[dict]:
     """The strongest words of ``text`` as merged spans, in text order.
 
@@ -115,6 +121,9 @@ def evidence_spans(
         The labels, in the order of each push.
     max_spans : int
         Keep at most this many spans (the strongest).
+    focus : str, optional
+        The predicted label: if no kept word pushes it, its strongest words are kept as well
+        (by the same share of the strongest such word), so that the label always has its reasons.
 
     Returns
     -------
@@ -136,6 +145,11 @@ def evidence_spans(
     if strongest <= 0:
         return []
     kept = [i for i, (_, weight) in enumerate(best) if weight >= KEEP_SHARE * strongest]
+    if focus is not None and all(best[i][0] != focus for i in kept):
+        own = [weight for label, weight in best if label == focus and weight > 0]
+        if own:
+            extra = [i for i, (label, weight) in enumerate(best) if label == focus and weight >= KEEP_SHARE * max(own)]
+            kept = sorted(set(kept) | set(extra))
     merged: list[list] = []  # [first word, last word, label, weight]
     for i in kept:
         label, weight = best[i]
@@ -144,13 +158,20 @@ def evidence_spans(
             merged[-1][3] += weight
         else:
             merged.append([i, i, label, weight])
-    merged = sorted(sorted(merged, key=lambda m: -m[3])[:max_spans], key=lambda m: m[0])
+    # the strongest spans, the focus label's strongest always among them
+    ranked = sorted(merged, key=lambda m: (m[2] != focus or m is not _strongest(merged, focus), -m[3]))
+    merged = sorted(ranked[:max_spans], key=lambda m: m[0])
     results = []
     for first, last, label, weight in merged:
         start, end = spans[first][0], spans[last][1]
         span = {"start": start, "end": end, "text": text[start:end], "label": label, "weight": round(weight, 6)}
         results.append(span)
     return results
+
+
+def _strongest(merged: list[list], label: str | None):
+    own = [m for m in merged if m[2] == label]
+    return max(own, key=lambda m: m[3]) if own else None
 
 
 def mark_evidence(text: str, evidence: list[dict], open_mark: str = "[", close_mark: str = "]") -> str:

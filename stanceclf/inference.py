@@ -194,7 +194,10 @@ class Predictor:
                     share = np.array([0.0, share[0]])
                 pushes[list(units)] += share
         pushes -= pushes.mean(axis=1, keepdims=True)
-        return evidence_spans(statement, spans, pushes.tolist(), list(self.model.classes), max_spans=max_spans)
+        scores = self.decision_function([text])
+        predicted = str(self.classes_[int(scores[0] > 0) if scores.ndim == 1 else int(scores[0].argmax())])
+        labels = list(self.model.classes)
+        return evidence_spans(statement, spans, pushes.tolist(), labels, max_spans=max_spans, focus=predicted)
 
     def _column(self, block: int, lookup, feature: str) -> int:
         """The global column of ``feature`` in ``block``, or -1 where the model does not know it."""

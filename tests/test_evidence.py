@@ -106,3 +106,11 @@ def test_text_output_marks_the_evidence_in_the_statement(run):
     assert "[oppose]" in evidence_line and evidence_line.replace("[", "").replace("]", "").endswith(
         "I strongly oppose the new fuel tax."
     )
+
+
+def test_the_predicted_label_keeps_its_strongest_words_when_others_push_harder():
+    spans = [(0, 1), (2, 3), (4, 5)]
+    pushes = [[0.0, 3.0], [0.5, -0.5], [0.1, -0.1]]  # "b" pushes support, far weaker than "a" oppose
+    found = evidence_spans("a b c", spans, pushes, ["support", "oppose"], focus="support", max_spans=1)
+    assert [(s["text"], s["label"]) for s in found] == [("b", "support")]
+    assert [s["text"] for s in evidence_spans("a b c", spans, pushes, ["support", "oppose"])] == ["a"]

@@ -84,6 +84,15 @@ def test_a_100_sentence_article_page_is_under_a_megabyte(tmp_path):
     assert len(page.encode("utf-8")) < 1_000_000
 
 
+def test_every_sentence_can_be_reached_by_keyboard_and_shows_its_details_on_focus(tmp_path):
+    out = tmp_path / "article.html"
+    assert run("predict", "--input", hostile_article(tmp_path), "--sentences", "--output", out).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    sentences = re.findall(r'<span class="s [^"]*" id="s\d+" tabindex="0" aria-describedby="(why\d+)"', page)
+    assert sentences and all(f'role="tooltip" id="{tip}"' in page for tip in sentences)
+    assert ".s:hover .tip,.s:focus .tip" in page
+
+
 def test_the_evaluation_report_has_every_part(tmp_path, labelled_csv, model_file):
     out = tmp_path / "report.html"
     result = run("evaluate", labelled_csv, "--model", model_file, "--report", out)
