@@ -8,8 +8,9 @@ Supported modules (their public names keep working across minor releases):
 constraints), ``stanceclf.dataset``, ``stanceclf.data``, ``stanceclf.inference``,
 ``stanceclf.training``, ``stanceclf.outofcore``, ``stanceclf.predicting``, ``stanceclf.describe``,
 ``stanceclf.metrics``, ``stanceclf.persist``, ``stanceclf.sentences`` and ``stanceclf.errors``.
-Every other module (``batch``, ``benchmarks``, ``cli``, ``features``, ``interrupts``,
-``launcher``, ``quality``, ``sgd``, ``targets``, ``topics``, ``vectorize``, ``versions``) is internal:
+Every other module (``article_page``, ``batch``, ``benchmarks``, ``cli``, ``conditions``,
+``evidence``, ``features``, ``html_common``, ``interrupts``, ``launcher``, ``quality``,
+``report_page``, ``sgd``, ``targets``, ``topics``, ``vectorize``, ``versions``) is internal:
 it may change in any release. CONTRIBUTING.md maps them all.
 """
 

@@ -21,7 +21,7 @@ import numpy as np
 from stanceclf.errors import DataError, ParameterError, located
 from stanceclf.features import split_document
 
-OUTPUT_FORMATS = ("text", "json", "jsonl", "csv")
+OUTPUT_FORMATS = ("text", "json", "jsonl", "csv", "html")
 CHUNK_SIZE = 4096
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -121,7 +121,7 @@ def predict_rows(
         :func:`stanceclf.sentences.sentence_rows`), with the same keys in every row.
     write : callable
         Receives formatted text; called once per chunk with whole rows only.
-    fmt : {"text", "json", "jsonl", "csv"}
+    fmt : {"text", "json", "jsonl", "csv", "html"}
     proba : bool
         Include every label's probability (always included in json and jsonl).
     explain : int
@@ -151,8 +151,10 @@ def predict_rows(
     if first is not None:  # settled here, before any worker starts, so that every worker agrees
         formatter.prepare(first)
         pending = chain([first], pending)
-    if first is None or len(first) < chunk_size:
-        jobs = 1  # the whole input fits in one chunk: starting workers would cost more than it saves
+    if first is None or len(first) < chunk_size or fmt == "html":
+        # the whole input fits in one chunk: starting workers would cost more than it saves;
+        # html: one page gathers every row, so every row is formatted here
+        jobs = 1
     numbered = enumerate(pending)
     if should_stop is not None:
         numbered = _until(numbered, should_stop)
@@ -170,7 +172,15 @@ def predict_rows(
     return progress
 
 
-_FORMAT_OF_EXTENSION = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".txt": "text"}
+_FORMAT_OF_EXTENSION = {
+    ".csv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".txt": "text",
+    ".html": "html",
+    ".htm": "html",
+}
 
 
 def output_format(path: str | Path | None, fmt: str | None) -> str:
@@ -407,6 +417,9 @@ class _Formatter:
                     "features": [[f, round(w, 6)] for f, w in why["features"]],
                     "other_features": round(why["other_features"], 6),
                 }
+                record["evidence"] = why.get("evidence", [])
+                if "condition" in why:
+                    record["condition"] = why["condition"]
             if extras is not None:
                 for name, value in extras[i].items():
                     record[passed_through_name(name)] = value
@@ -420,7 +433,7 @@ def passed_through_name(column: str) -> str:
     return column
 
 
-_OUTPUT_COLUMNS = {"text", "target", "label", "proba", "explain"}
+_OUTPUT_COLUMNS = {"text", "target", "label", "proba", "explain", "evidence", "condition"}
 
 
 class _TextFormatter(_Formatter):
@@ -438,7 +451,21 @@ class _TextFormatter(_Formatter):
             lines.append(line)
             if "explain" in record:
                 lines.extend(_explanation_lines(record["label"], record["explain"]))
+                lines.extend(_evidence_lines(record))
         return "\n".join(lines) + "\n"
+
+
+def _evidence_lines(record: dict) -> list[str]:
+    """The statement with its evidence in [brackets], what each pushes, and the condition clause."""
+    from stanceclf.evidence import mark_evidence
+
+    evidence = record.get("evidence", [])
+    lines = [f"  evidence: {_one_line(mark_evidence(record['text'], evidence))}"]
+    lines += [f"      {span['weight']:+.3f}  {_one_line(span['text'])!r} -> {span['label']}" for span in evidence]
+    condition = record.get("condition")
+    if condition:
+        lines.append(f"  condition ({condition['cue']}): {_one_line(condition['text'])!r}")
+    return lines
 
 
 def _explanation_lines(label: str, why: dict) -> list[str]:
@@ -590,4 +617,28 @@ def csv_line(cells: list[str]) -> str:
     return ",".join(['"' + cell.replace('"', '""') + '"' if _NEEDS_QUOTES(cell) else cell for cell in cells]) + "\n"
 
 
-_FORMATTERS = {"text": _TextFormatter, "json": _JsonFormatter, "jsonl": _JsonlFormatter, "csv": _CsvFormatter}
+class _HtmlFormatter(_Formatter):
+    """One self-contained page (:class:`stanceclf.article_page.ArticlePage`), written at the end."""
+
+    def __init__(self, classes, proba: bool, explain: int):
+        from stanceclf.article_page import ArticlePage
+
+        super().__init__(classes, proba, explain or 5)  # the page always shows its evidence
+        self.page = ArticlePage(self.classes)
+
+    def rows(self, texts, probabilities, explanations, first: bool, extras=None, fields=None) -> str:
+        for record in self.records(texts, probabilities, explanations, fields=fields):
+            self.page.add(record)
+        return ""
+
+    def footer(self, empty: bool) -> str:
+        return self.page.render()
+
+
+_FORMATTERS = {
+    "text": _TextFormatter,
+    "json": _JsonFormatter,
+    "jsonl": _JsonlFormatter,
+    "csv": _CsvFormatter,
+    "html": _HtmlFormatter,
+}

@@ -85,9 +85,9 @@ def main():
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "jsonl", "csv"]),
+    type=click.Choice(["text", "json", "jsonl", "csv", "html"]),
     default=None,
-    help="Output format [default: from the --output extension (.csv, .jsonl, .json, .txt), else text].",
+    help="Output format [default: from the --output extension (.csv, .jsonl, .json, .txt, .html), else text].",
 )
 @click.option("--proba", is_flag=True, help="Show every label's probability.")
 @click.option("--explain", is_flag=True, help="Show the features that pushed each label.")
@@ -262,14 +262,22 @@ def train(data, output_path, cv, group_by, jobs, out_of_core, chunk_size, force,
     show_default=True,
     help="'semeval' adds SemEval-2016's F_avg (pooled) and TweetEval's per-target average.",
 )
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write a self-contained HTML report (scores, pictures, confident mistakes) to this new .html file.",
+)
 @model_options
-def evaluate(data, model_path, fmt, cv, group_by, jobs, predictions_path, metric, **options):
+def evaluate(data, model_path, fmt, cv, group_by, jobs, predictions_path, report_path, metric, **options):
     """Score a model on labelled data: accuracy, macro-F1, per-label table, confusion matrix.
 
     \b
     Examples:
       stanceclf evaluate datasets/stance.csv --split test --model my.stance
       stanceclf evaluate datasets/stance.csv --cv 5 --format json
+      stanceclf evaluate datasets/news_test.csv --report report.html
       stanceclf evaluate benchmarks/tweeteval-stance --split test --model semeval.stance --metric semeval
     """
     from stanceclf.training import evaluate_file, format_evaluation
@@ -284,6 +292,7 @@ def evaluate(data, model_path, fmt, cv, group_by, jobs, predictions_path, metric
         group_by=group_by,
         semeval=metric == "semeval",
         predictions=predictions_path,
+        report_path=report_path,
         **reading,
     )
     click.echo(json.dumps(report, indent=2) if fmt == "json" else format_evaluation(report))

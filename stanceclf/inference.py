@@ -16,8 +16,17 @@ from pathlib import Path
 
 import numpy as np
 
+from stanceclf.conditions import find_condition
 from stanceclf.data import frame_documents, is_frame
-from stanceclf.features import Analyzer, BucketCache, char_occurrences, feature_occurrences, word_char_ngrams
+from stanceclf.evidence import MAX_SPANS, evidence_spans, feature_units, word_spans
+from stanceclf.features import (
+    Analyzer,
+    BucketCache,
+    char_occurrences,
+    feature_occurrences,
+    split_document,
+    word_char_ngrams,
+)
 from stanceclf.persist import ModelData, load_model_data
 
 
@@ -113,7 +122,10 @@ class Predictor:
             ``label``, ``versus`` (the runner-up), ``scores`` and ``intercepts`` (per label),
             ``margin``, ``intercept`` (its share of the margin), ``features`` (a list of
             ``(feature, contribution to the margin)``, largest magnitude first) and
-            ``other_features`` (the rest of the margin).
+            ``other_features`` (the rest of the margin); ``evidence``, the stretches of the text
+            that drove the decision (:meth:`evidence`); and for a statement labelled
+            ``conditional``, ``condition``: the condition clause (``start``, ``end``, ``text``,
+            ``cue``, by the rule of :func:`stanceclf.conditions.find_condition`) or None.
         """
         _, cols, values = self._features([text])
         contributions = self._coef_t[cols] * values[:, None]
@@ -129,7 +141,7 @@ class Predictor:
         shown = [i for i in shown.tolist() if margin_parts[i] != 0]
         names = self._feature_names(cols[shown], text)
         labels = self.model.classes
-        return {
+        why = {
             "label": labels[best],
             "versus": labels[second],
             "scores": {label: float(score) for label, score in zip(labels, scores)},
@@ -138,7 +150,62 @@ class Predictor:
             "intercept": float(intercepts[best] - intercepts[second]),
             "features": [(name, float(margin_parts[i])) for name, i in zip(names, shown)],
             "other_features": float(margin_parts.sum() - margin_parts[shown].sum()),
+            "evidence": self.evidence(text),
         }
+        if labels[best] == "conditional":
+            condition = find_condition(split_document(text)[0])
+            why["condition"] = condition.to_dict() if condition else None
+        return why
+
+    def evidence(self, text, max_spans: int = MAX_SPANS) -> list[dict]:
+        """The stretches of ``text`` that drove its decision, as character offsets.
+
+        Every word and character n-gram's contribution (TF-IDF value times coefficient) is
+        shared among the words it covers (see :mod:`stanceclf.evidence`); the strongest words
+        are returned as merged spans with ``start``, ``end``, ``text`` (``text[start:end]``),
+        ``label`` (the label they push towards) and ``weight``.
+
+        Examples
+        --------
+        >>> from stanceclf.persist import default_model_path
+        >>> predictor = load_predictor(default_model_path())
+        >>> statement = "We oppose the new tax on fuel."
+        >>> [s["text"] == statement[s["start"] : s["end"]] for s in predictor.evidence(statement)][:1]
+        [True]
+        """
+        statement, _ = split_document(text)
+        _, cols, values = self._features([text])
+        contribution = dict(zip(cols.tolist(), self._coef_t[cols] * values[:, None]))
+        n_labels = len(self.model.classes)
+        spans = word_spans(statement, lowercase=all(a.lowercase for a in self._analyzers if a.kind != "target"))
+        pushes = np.zeros((len(spans), n_labels))
+        lookups = self._lookups(1)
+        for index, analyzer in enumerate(self._analyzers):
+            occurrences = feature_units(text, analyzer)
+            columns = [self._column(index, lookups[index], feature) for feature, _ in occurrences]
+            counts: dict[int, int] = {}
+            for column in columns:
+                counts[column] = counts.get(column, 0) + 1
+            for column, (_, units) in zip(columns, occurrences):
+                if column not in contribution or len(spans) <= max(units):
+                    continue
+                share = contribution[column] / (counts[column] * len(units))
+                if n_labels == 2 and share.shape[0] == 1:  # binary: scores (0, decision value)
+                    share = np.array([0.0, share[0]])
+                pushes[list(units)] += share
+        pushes -= pushes.mean(axis=1, keepdims=True)
+        scores = self.decision_function([text])
+        predicted = str(self.classes_[int(scores[0] > 0) if scores.ndim == 1 else int(scores[0].argmax())])
+        labels = list(self.model.classes)
+        return evidence_spans(statement, spans, pushes.tolist(), labels, max_spans=max_spans, focus=predicted)
+
+    def _column(self, block: int, lookup, feature: str) -> int:
+        """The global column of ``feature`` in ``block``, or -1 where the model does not know it."""
+        if self.model.blocks[block].n_buckets is not None:
+            return self._offsets[block] + self._buckets[block][feature]
+        if feature not in lookup:
+            return -1
+        return self._offsets[block] + lookup[feature]
 
     def _feature_names(self, cols: np.ndarray, text) -> list[str]:
         names = []

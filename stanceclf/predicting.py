@@ -172,7 +172,7 @@ def predict_statements(
         (default: stdout).
     model_path : path, optional
         A model file; the model shipped with stanceclf by default.
-    fmt : {"text", "json", "jsonl", "csv"}, optional
+    fmt : {"text", "json", "jsonl", "csv", "html"}, optional
         Output format; by default from ``output_path``'s extension, else text.
     proba, explain
         Add every label's probability; the ``explain`` strongest features per label (0: none).

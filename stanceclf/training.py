@@ -177,7 +177,14 @@ def cross_validate(
     return report
 
 
-def evaluate(model, dataset: Dataset, *, semeval: bool = False, predictions: str | Path | None = None) -> dict:
+def evaluate(
+    model,
+    dataset: Dataset,
+    *,
+    semeval: bool = False,
+    predictions: str | Path | None = None,
+    report_path: str | Path | None = None,
+) -> dict:
     """Score a fitted model (``StanceClassifier`` or ``Predictor``) on a labelled dataset.
 
     The data's labels must be labels of the model (a subset is fine): scoring ``FAVOR`` against
@@ -186,12 +193,17 @@ def evaluate(model, dataset: Dataset, *, semeval: bool = False, predictions: str
     adds SemEval-2016's ``f_avg`` and, where the data has targets, ``f_avg_tweeteval`` and
     ``f_avg_by_target``. With ``predictions``, every row's line, text, target, gold label,
     predicted label and probabilities are also written to that new ``.csv`` or ``.jsonl`` file.
+    With ``report_path``, a self-contained HTML page is written there too
+    (:func:`stanceclf.report_page.render_report`): the scores, the confusion matrix, scores
+    per target, a reliability diagram and the most confident mistakes with their evidence.
     """
     uses_targets = _uses_targets(getattr(model, "model", None) or model)
     check_labels_known(dataset, [str(label) for label in model.classes_])
     check_dataset_targets(model, dataset)
     if predictions is not None:
         fmt = _predictions_format(predictions)
+    if report_path is not None:
+        _check_new_file(report_path, (".html", ".htm"), "the report")
     probabilities = np.asarray(model.predict_proba(dataset.inputs(uses_targets)))
     classes = [str(label) for label in model.classes_]
     predicted = [classes[i] for i in probabilities.argmax(axis=1).tolist()]
@@ -201,7 +213,40 @@ def evaluate(model, dataset: Dataset, *, semeval: bool = False, predictions: str
         report.update(_semeval(dataset, predicted))
     if predictions is not None:
         _write_predictions(predictions, fmt, dataset, predicted, probabilities, classes)
+    if report_path is not None:
+        _write_report(report_path, report, model, dataset, predicted, probabilities.max(axis=1).tolist(), uses_targets)
     return report
+
+
+def _check_new_file(path, suffixes: tuple[str, ...], what: str) -> None:
+    from stanceclf.errors import OutputExistsError
+
+    if Path(path).suffix.lower() not in suffixes:
+        raise ParameterError(
+            f"{path}: {what} is written as {' or '.join(suffixes)}, not {Path(path).suffix or 'no extension'!r}"
+        )
+    if Path(path).exists():
+        raise OutputExistsError(located(path, None, "already exists (remove it or choose another name)"))
+
+
+def _write_report(path, report: dict, model, dataset: Dataset, predicted, confidences, uses_targets: bool) -> None:
+    """The HTML report; evidence is computed for the mistakes it shows only."""
+    from stanceclf.inference import Predictor
+    from stanceclf.persist import atomic_writer
+    from stanceclf.report_page import most_confident_mistakes, render_report
+
+    targets = dataset.targets if dataset.targets is not None else [None] * len(dataset)
+    rows = [
+        {"line": line, "text": text, "target": target, "gold": gold, "predicted": guess, "confidence": confidence}
+        for line, text, target, gold, guess, confidence in zip(
+            dataset.lines, dataset.texts, targets, dataset.labels, predicted, confidences
+        )
+    ]
+    explainer = model if isinstance(model, Predictor) else Predictor(model.to_model_data())
+    for row in most_confident_mistakes(rows):
+        row["evidence"] = explainer.evidence((row["text"], row["target"]) if uses_targets else row["text"])
+    with atomic_writer(path, "w", encoding="utf-8") as out:
+        out.write(render_report(report, rows))
 
 
 def _predictions_format(path) -> str:
@@ -378,6 +423,7 @@ def evaluate_file(
     group_by: str | None = None,
     semeval: bool = False,
     predictions: str | Path | None = None,
+    report_path: str | Path | None = None,
     **reading,
 ) -> dict:
     """Score a model file on a labelled file, or cross-validate fresh models on it: ``stanceclf evaluate``.
@@ -398,6 +444,8 @@ def evaluate_file(
         raise ParameterError("--group-by target needs --cv K")
     if predictions and cv:
         raise ParameterError("--predictions scores a saved model; it cannot be combined with --cv")
+    if report_path and cv:
+        raise ParameterError("--report scores a saved model; it cannot be combined with --cv")
     dataset = load_dataset(data, min_labels=1 if cv is None else 2, **reading)
     if cv is not None:
         return cross_validate(dataset, params, folds=cv, n_jobs=n_jobs, semeval=semeval, group_by=group_by)
@@ -405,7 +453,7 @@ def evaluate_file(
     from stanceclf.persist import default_model_path
 
     predictor = load_predictor(model_path or default_model_path())
-    return evaluate(predictor, dataset, semeval=semeval, predictions=predictions)
+    return evaluate(predictor, dataset, semeval=semeval, predictions=predictions, report_path=report_path)
 
 
 def format_evaluation(report: dict) -> str:

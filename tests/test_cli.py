@@ -107,8 +107,9 @@ def test_predict_explain_reconciles_the_label_with_scores_and_the_runner_up(run,
     assert lines[1].startswith("  scores (intercept + features; the highest wins): conditional ")
     assert lines[2].startswith("  oppose over ") and lines[2].endswith(", the sum of:")
     margin = float(lines[2].split(" by ")[1].split(",")[0])
-    parts = [float(line.split()[0]) for line in lines[3:]]
-    assert lines[3].endswith("intercepts") and lines[-1].endswith("all other features") and len(parts) == 4
+    evidence_at = next(i for i, line in enumerate(lines) if line.startswith("  evidence: "))
+    parts = [float(line.split()[0]) for line in lines[3:evidence_at]]
+    assert lines[3].endswith("intercepts") and lines[evidence_at - 1].endswith("all other features") and len(parts) == 4
     assert abs(sum(parts) - margin) < 0.01
 
 
