@@ -272,7 +272,8 @@ def output_files(inputs: Sequence[Path], output_dir: Path, fmt: str, *, force: b
     OutputExistsError
         If an output exists and ``force`` is false.
     """
-    outputs, seen = [], {}
+    outputs: list[Path] = []
+    seen: dict[Path, Path] = {}
     for path in inputs:
         output = Path(output_dir) / (path.stem + _OUTPUT_SUFFIX[fmt])
         if output in seen:
