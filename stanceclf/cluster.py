@@ -402,6 +402,7 @@ def predict_on_cluster(
     output_files(input_files([input_path]), Path(output_dir), fmt, force=options.get("force", False))
     with connected(dask) as client:
         run = predict_files([input_path], output_dir, client=client, **options)
-    for warning in [*run.warnings, f"{sum(run.rows):,} statements predicted into {len(run.outputs)} files"]:
+    files = f"{len(run.outputs)} file" + ("s" if len(run.outputs) != 1 else "")
+    for warning in [*run.warnings, f"{sum(run.rows):,} statements predicted into {files} in {output_dir}"]:
         (warn or print)(warning)
     return run

@@ -254,3 +254,26 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_no_row(model_file, tmp_pat
     for name in "abcd":
         _local(folder / f"{name}.txt", tmp_path / "local.jsonl", "--force", "--model", str(model_file), "--jobs", "1")
         assert (out / f"{name}.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
+
+
+def test_grid_search_on_the_cluster_scores_exactly_as_the_local_run(dask_cluster):
+    from sklearn.model_selection import GridSearchCV
+
+    from stanceclf import StanceClassifier
+
+    texts, labels, _ = zip(*STATEMENTS)
+    search = GridSearchCV(StanceClassifier(), {"C": [1.0, 10.0]}, cv=3, scoring="f1_macro", n_jobs=-1)
+    local = search.fit(list(texts), list(labels)).cv_results_["mean_test_score"]
+    with on_cluster(dask_cluster.scheduler_address):
+        remote = search.fit(list(texts), list(labels)).cv_results_["mean_test_score"]
+    np.testing.assert_array_equal(remote, local)
+
+
+def test_dask_local_starts_a_cluster_on_this_machine_and_stops_it(model_file, tmp_path):
+    folder = _inputs(tmp_path / "posts")
+    command = ["predict", "--input", str(folder / "*.txt"), "--dask", "local", "--output-dir", str(tmp_path / "o")]
+    result = CliRunner().invoke(main, [*command, "--model", str(model_file)])
+    assert result.exit_code == 0, result.output
+    assert f"30 statements predicted into 1 file in {tmp_path / 'o'}" in result.output
+    _local(folder / "d.txt", tmp_path / "local.jsonl", "--model", str(model_file))
+    assert (tmp_path / "o" / "d.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
