@@ -15,13 +15,16 @@ import click
 
 from stanceclf.cli_options import (
     READING_NAMES,
+    cluster_predict_options,
     column_options,
     cv_options,
+    dask_option,
     label_options,
     model_options,
     model_path_option,
     params_from_options,
     reading_options,
+    report_option,
 )
 from stanceclf.errors import StanceError
 
@@ -127,6 +130,7 @@ def main():
     help="Split documents into sentences and predict each (a .txt file or stdin is one document; "
     "a CSV/TSV/JSONL row's text is one). Needs the 'sentences' extra.",
 )
+@cluster_predict_options
 @click.option("--force", is_flag=True, help="Replace an existing --output file.")
 def predict(texts, input_path, output_path, explain, top, **options):
     """Predict the stance of statements given as arguments, on stdin or in a file.
@@ -139,22 +143,20 @@ def predict(texts, input_path, output_path, explain, top, **options):
       stanceclf predict --input posts.csv --format csv --proba --output stances.csv
       stanceclf predict --model semeval.stance --target atheism "God is great"
       stanceclf predict --input article.txt --sentences --format jsonl
+      stanceclf predict --input 'posts/*.jsonl' --dask tcp://SCHEDULER:8786 --output-dir out/
     """
     from stanceclf.predicting import predict_statements
 
+    options.update(explain=top if explain else 0, warn=_warn)
+    if options["dask"] is not None or options["output_dir"] is not None:
+        from stanceclf.cluster import predict_on_cluster
+
+        return predict_on_cluster(input_path=input_path, texts=texts, output_path=output_path, **options)
+    del options["dask"], options["output_dir"]
     texts, input_path, output_path = _predict_sources(texts, input_path, output_path)
     # a live line on the terminal, unless the predictions themselves are printed there
     live = input_path is not None and sys.stderr.isatty() and (output_path is not None or not sys.stdout.isatty())
-    run = predict_statements(
-        texts,
-        input_path,
-        output_path,
-        explain=top if explain else 0,
-        live_progress=live,
-        warn=_warn,
-        report=_report,
-        **options,
-    )
+    run = predict_statements(texts, input_path, output_path, live_progress=live, report=_report, **options)
     if run.interrupted:
         click.echo(run.interruption_message(), err=True)
         sys.exit(run.exit_code)
@@ -262,15 +264,10 @@ def train(data, output_path, cv, group_by, jobs, out_of_core, chunk_size, force,
     show_default=True,
     help="'semeval' adds SemEval-2016's F_avg (pooled) and TweetEval's per-target average.",
 )
-@click.option(
-    "--report",
-    "report_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Also write a self-contained HTML report (scores, pictures, confident mistakes) to this new .html file.",
-)
+@report_option
+@dask_option("Run the --cv fits on this Dask scheduler (tcp://HOST:8786, or 'local').")
 @model_options
-def evaluate(data, model_path, fmt, cv, group_by, jobs, predictions_path, report_path, metric, **options):
+def evaluate(data, model_path, fmt, cv, group_by, jobs, predictions_path, report_path, metric, dask, **options):
     """Score a model on labelled data: accuracy, macro-F1, per-label table, confusion matrix.
 
     \b
@@ -280,21 +277,23 @@ def evaluate(data, model_path, fmt, cv, group_by, jobs, predictions_path, report
       stanceclf evaluate datasets/news_test.csv --report report.html
       stanceclf evaluate benchmarks/tweeteval-stance --split test --model semeval.stance --metric semeval
     """
+    from stanceclf.cluster import on_cluster
     from stanceclf.training import evaluate_file, format_evaluation
 
     reading = {name: options.pop(name) for name in READING_NAMES}
-    report = evaluate_file(
-        data,
-        model_path,
-        cv=cv,
-        params=params_from_options(**options),
-        n_jobs=jobs,
-        group_by=group_by,
-        semeval=metric == "semeval",
-        predictions=predictions_path,
-        report_path=report_path,
-        **reading,
-    )
+    with on_cluster(dask, cv=cv):
+        report = evaluate_file(
+            data,
+            model_path,
+            cv=cv,
+            params=params_from_options(**options),
+            n_jobs=jobs,
+            group_by=group_by,
+            semeval=metric == "semeval",
+            predictions=predictions_path,
+            report_path=report_path,
+            **reading,
+        )
     click.echo(json.dumps(report, indent=2) if fmt == "json" else format_evaluation(report))
 
 

@@ -199,3 +199,30 @@ def cv_options(help: str):
         return click.option("--cv", type=click.IntRange(min=2), default=None, help=help)(command)
 
     return decorate
+
+
+report_option = click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write a self-contained HTML report (scores, pictures, confident mistakes) to this new .html file.",
+)
+
+
+def dask_option(help: str):
+    """``--dask ADDRESS``: a Dask scheduler, or ``local`` for a cluster on this machine."""
+    return click.option("--dask", "dask", metavar="ADDRESS", default=None, help=help)
+
+
+def cluster_predict_options(command):
+    """``--dask ADDRESS`` and ``--output-dir DIR``: ``predict`` on a Dask cluster, one file per input."""
+    command = click.option(
+        "--output-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="With --dask: write one file per input file here (named after it, extension of --format).",
+    )(command)
+    return dask_option("Predict files on this Dask scheduler (tcp://HOST:8786, or 'local'); needs --output-dir.")(
+        command
+    )

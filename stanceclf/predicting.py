@@ -158,6 +158,7 @@ def predict_statements(
     warn: Callable[[str], None] | None = None,
     report: Callable[[str, bool], None] | None = None,
     write: Callable[[str], None] | None = None,
+    predictor: Any = None,
 ) -> PredictionRun:
     """Predict the stance of ``texts`` or of the statements in ``input_path``; write every row.
 
@@ -187,6 +188,8 @@ def predict_statements(
         keep one live line updated (``live_progress``).
     warn : callable, optional
         Called with each warning (unknown targets, arguments that look like file names).
+    predictor : Predictor, optional
+        An already loaded model, used instead of ``model_path`` (a Dask worker's copy).
 
     Returns
     -------
@@ -216,7 +219,8 @@ def predict_statements(
         check_text_length("argument", number, text)
         if not is_encodable(text):
             raise DataError(f"argument {number}: not valid UTF-8 (check the terminal's encoding)")
-    predictor = load_predictor(model_path or default_model_path())
+    if predictor is None:
+        predictor = load_predictor(model_path or default_model_path())
     for warning in check_target_options(predictor, target, target_column) + file_argument_warnings(texts):
         warn(warning)
     keep = columns_to_keep(keep_columns, None if texts else input_path, fmt)

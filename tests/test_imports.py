@@ -21,7 +21,7 @@ LAYERS = [
     {"data"},
     {"inference", "batch"},
     {"model", "describe", "predicting"},
-    {"outofcore"},
+    {"outofcore", "cluster"},
     {"training"},
     {"quality"},
     {"cli_options"},
