@@ -97,6 +97,13 @@ class _Keys:
 
             termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
 
+    def discard_typed_ahead(self) -> None:
+        """Drop keys pressed before the next question shows (a double press, a bounce)."""
+        if self.tty:
+            import termios
+
+            termios.tcflush(self.fd, termios.TCIFLUSH)
+
     def read(self) -> str | None:
         """The next key ('q' at the end of input), or None for a key that means nothing."""
         if not self.tty:
@@ -105,10 +112,7 @@ class _Keys:
                 return "q"
             line = line.strip()
             return line[0] if line else None
-        import termios
-
-        termios.tcflush(self.fd, termios.TCIFLUSH)  # keys typed ahead of this question
-        data = os.read(self.fd, 64)
+        data = os.read(self.fd, 64)  # a key pressed twice at once arrives as one read: the rest is dropped
         if not data:
             return "q"
         key = data.decode("utf-8", errors="replace")[0]
@@ -169,7 +173,8 @@ def run_labelling(
         labels = tuple(part.strip() for part in labels.split(","))
     if not labels:
         known = predictor.classes_.tolist() if predictor is not None else list(DEFAULT_LABELS)
-        labels = DEFAULT_LABELS if set(known) == set(DEFAULT_LABELS) else tuple(known)
+        # the default model's labels, or some of them, in the order people read them
+        labels = [label for label in DEFAULT_LABELS if label in known] if set(known) <= set(DEFAULT_LABELS) else known
     labels = tuple(labels)
     if not 1 <= len(labels) <= 9 or len(set(labels)) != len(labels) or not all(label.strip() for label in labels):
         raise StanceError(f"--labels needs 1 to 9 distinct, non-empty labels, got {','.join(labels)!r}")
@@ -203,6 +208,7 @@ class _Session:
     def loop(self, keys: _Keys) -> None:
         while self.queue:
             position = self.queue[0]
+            keys.discard_typed_ahead()  # before the question shows, so no key meant for it is lost
             self.show(position)
             key = keys.read()
             if key is None:
