@@ -210,7 +210,7 @@ def suggest_options(command):
         click.argument("pool", type=click.Path(path_type=Path, dir_okay=False)),
         click.option(
             "--strategy",
-            type=click.Choice(STRATEGIES),  # stanceclf.suggest's, spelled out so that the CLI need not import numpy
+            type=click.Choice(STRATEGIES),  # stanceclf.suggesting's, spelled out so that the CLI need not import numpy
             default="diverse",
             show_default=True,
             help="least-confidence, margin, entropy; diverse: entropy without near-copies; random.",
@@ -218,7 +218,7 @@ def suggest_options(command):
         click.option(
             "--max-similarity",
             type=click.FloatRange(0, 1),
-            default=0.5,  # stanceclf.suggest.DEFAULT_MAX_SIMILARITY
+            default=0.5,  # stanceclf.suggesting.DEFAULT_MAX_SIMILARITY
             show_default=True,
             help="With diverse: the highest TF-IDF cosine a pick may have with an earlier pick.",
         ),

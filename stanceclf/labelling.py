@@ -20,7 +20,7 @@ from pathlib import Path
 
 from stanceclf.data import iter_texts
 from stanceclf.errors import DataError
-from stanceclf.suggest import DEFAULT_MAX_SIMILARITY, suggest
+from stanceclf.suggesting import DEFAULT_MAX_SIMILARITY, suggest
 
 DEFAULT_LABELS = ("support", "oppose", "conditional", "none")
 
@@ -253,7 +253,7 @@ def suggest_file(
     pool_path : str or Path
         The unlabelled statements (any file ``predict`` reads).
     n, strategy, max_similarity
-        As in :func:`stanceclf.suggest.suggest`.
+        As in :func:`stanceclf.suggesting.suggest`.
 
     Returns
     -------

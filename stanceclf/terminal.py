@@ -7,7 +7,7 @@ pipes. Keys typed before a question appears are discarded (``tcflush``), so a la
 twice quickly answers one question, not two. The screen is plain text wrapped to the terminal's
 width and cut to its height (80x24 is enough); no mouse, no curses.
 
-With a model, the pool is asked in :func:`stanceclf.suggest.suggest` order and, every
+With a model, the pool is asked in :func:`stanceclf.suggesting.suggest` order and, every
 ``retrain_every`` answers, a fresh model with the given model's parameters is trained on the
 answers so far, synchronously between two questions (a line says so; about a second on a few
 hundred statements without character n-grams, a few seconds with them), and what is left is
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from stanceclf.errors import StanceError
 from stanceclf.labelling import DEFAULT_LABELS, AnswerFile, order_pool, read_pool
-from stanceclf.suggest import DEFAULT_MAX_SIMILARITY
+from stanceclf.suggesting import DEFAULT_MAX_SIMILARITY
 
 HELP = """\
 Keys
@@ -142,14 +142,14 @@ def run_labelling(
     output : str or Path
         The labels CSV (``text,label[,target]``), created or resumed.
     model_path : str, Path or None
-        A model whose guesses are shown and whose :func:`~stanceclf.suggest.suggest` order is
+        A model whose guesses are shown and whose :func:`~stanceclf.suggesting.suggest` order is
         followed; None: file order and no guesses.
     labels : tuple of str, or str
         The answers, keys 1 to 9 in this order ("a,b,c" is split at commas) [default: the
         model's labels, else support, oppose, conditional, none; the default model's labels in
         this order].
     strategy, max_similarity
-        As in :func:`stanceclf.suggest.suggest`, with a model.
+        As in :func:`stanceclf.suggesting.suggest`, with a model.
     retrain_every : int
         With a model, retrain on the answers and re-rank after this many answers (0: never).
 

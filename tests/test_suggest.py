@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from stanceclf.cli import main
 from stanceclf.cli_options import STRATEGIES as CLI_STRATEGIES
 from stanceclf.errors import StanceError
-from stanceclf.suggest import STRATEGIES, suggest, uncertainty
+from stanceclf.suggesting import STRATEGIES, suggest, uncertainty
 
 SURE, TORN_TWO, SPREAD = [0.97, 0.01, 0.01, 0.01], [0.48, 0.46, 0.03, 0.03], [0.4, 0.2, 0.2, 0.2]
 
