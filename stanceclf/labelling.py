@@ -135,6 +135,12 @@ class AnswerFile:
     def open(cls, path: str | Path, *, with_targets: bool) -> AnswerFile:
         """Read what an earlier session wrote (removing a row cut off by a kill) or start anew."""
         store = cls(Path(path), with_targets)
+        if store.path.is_dir():
+            raise DataError(f"{store.path}: is a directory; --output needs a file name")
+        if not store.path.parent.is_dir():
+            raise DataError(f"{store.path}: the folder {store.path.parent} does not exist")
+        if not os.access(store.path.parent, os.W_OK) or (store.path.exists() and not os.access(store.path, os.W_OK)):
+            raise DataError(f"{store.path}: permission denied (cannot write the answers there)")
         if store.path.exists():
             _cut_unfinished_line(store.path)
             store._read_answers()

@@ -137,9 +137,7 @@ def question(index: int) -> str:
     return re.escape(POOL[index]) + r"[\s\S]*> "
 
 
-pytestmark = pytest.mark.slow
-
-
+@pytest.mark.slow
 def test_keys_answer_skip_and_undo_and_the_file_holds_exactly_the_answers(pool, tmp_path, terminal):
     out = tmp_path / "labels.csv"
     term = terminal(pool, "--output", out)
@@ -168,6 +166,7 @@ def test_keys_answer_skip_and_undo_and_the_file_holds_exactly_the_answers(pool, 
     assert "3 answers and 1 skips this session" in shown
 
 
+@pytest.mark.slow
 def test_a_resumed_session_asks_neither_answered_nor_skipped_statements(pool, tmp_path, terminal):
     out = tmp_path / "labels.csv"
     term = terminal(pool, "--output", out)
@@ -190,6 +189,7 @@ def test_a_resumed_session_asks_neither_answered_nor_skipped_statements(pool, tm
     assert [text for text, _ in answers(out)] == [POOL[0], *POOL[2:]]
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_cleanly_keeping_every_answer(pool, tmp_path, terminal):
     out = tmp_path / "labels.csv"
     term = terminal(pool, "--output", out)
@@ -203,6 +203,7 @@ def test_ctrl_c_stops_cleanly_keeping_every_answer(pool, tmp_path, terminal):
     assert answers(out) == [(POOL[0], "support")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("confirmed", [0, 1, 4])
 def test_a_killed_session_loses_no_confirmed_answer_and_doubles_none(pool, tmp_path, confirmed, terminal):
     out = tmp_path / "labels.csv"
@@ -235,6 +236,7 @@ def test_a_row_cut_off_by_a_kill_mid_write_is_dropped_on_resume(tmp_path):
     assert answers(out) == [("We back it.", "support"), ("We reject it.", "oppose")]
 
 
+@pytest.mark.slow
 def test_a_pool_with_repeats_and_empty_lines_asks_each_statement_once(tmp_path, terminal):
     path = tmp_path / "pool.txt"
     path.write_text(f"{POOL[0]}\n\n   \n{POOL[1]}\n{POOL[0]}\n{POOL[1]}\n", encoding="utf-8")
@@ -250,6 +252,7 @@ def test_a_pool_with_repeats_and_empty_lines_asks_each_statement_once(tmp_path, 
     assert answers(out) == [(POOL[0], "support"), (POOL[1], "oppose")]
 
 
+@pytest.mark.slow
 def test_a_label_key_pressed_twice_quickly_answers_one_question(pool, tmp_path, terminal):
     out = tmp_path / "labels.csv"
     term = terminal(pool, "--output", out)
@@ -263,6 +266,7 @@ def test_a_label_key_pressed_twice_quickly_answers_one_question(pool, tmp_path, 
     assert answers(out) == [(POOL[0], "support")]
 
 
+@pytest.mark.slow
 def test_a_narrow_short_terminal_gets_lines_that_fit(tmp_path, terminal):
     long = " ".join(["The council should build the tram line without any further delay"] * 12)
     path = tmp_path / "pool.txt"
@@ -277,6 +281,7 @@ def test_a_narrow_short_terminal_gets_lines_that_fit(tmp_path, terminal):
     assert "more lines" in screen
 
 
+@pytest.mark.slow
 def test_with_a_model_its_guess_is_shown_and_the_labels_train_a_model(pool, tmp_path, model_file, terminal):
     out = tmp_path / "labels.csv"
     term = terminal(pool, "--output", out, "--model", model_file, "--retrain-every", "2")
@@ -294,6 +299,7 @@ def test_with_a_model_its_guess_is_shown_and_the_labels_train_a_model(pool, tmp_
     assert trained.exit_code == 0, trained.output
 
 
+@pytest.mark.slow
 def test_over_a_pipe_each_lines_first_character_is_the_key(pool, tmp_path):
     out = tmp_path / "labels.csv"
     result = subprocess.run(
@@ -313,6 +319,13 @@ def test_an_output_file_that_is_not_a_labels_file_is_refused_in_one_line(pool, t
     result = CliRunner().invoke(main, ["label", str(pool), "--output", str(out)], input="q\n")
     assert result.exit_code == 2
     assert "notes.csv:1: not a labels file" in result.output
+
+
+@pytest.mark.parametrize(("output", "problem"), [("nowhere/labels.csv", "does not exist"), (".", "is a directory")])
+def test_an_output_that_cannot_be_written_is_refused_before_the_first_question(pool, tmp_path, output, problem):
+    result = CliRunner().invoke(main, ["label", str(pool), "--output", str(tmp_path / output)], input="1\n")
+    assert result.exit_code == 2
+    assert problem in result.output and "Traceback" not in result.output
 
 
 def test_read_pool_counts_what_it_leaves_out(tmp_path):
