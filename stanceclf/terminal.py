@@ -9,9 +9,8 @@ width and cut to its height (80x24 is enough); no mouse, no curses.
 
 With a model, the pool is asked in :func:`stanceclf.suggesting.suggest` order and, every
 ``retrain_every`` answers, a fresh model with the given model's parameters is trained on the
-answers so far, synchronously between two questions (a line says so; about a second on a few
-hundred statements without character n-grams, a few seconds with them), and what is left is
-re-ranked by it.
+answers so far, synchronously between two questions (a line says so; it takes what training on
+the answers takes, seconds for a few hundred), and what is left is re-ranked by it.
 """
 
 from __future__ import annotations

@@ -82,7 +82,7 @@ class Terminal:
         while self.process.poll() is None or select.select([self.master], [], [], 0)[0]:
             if time.monotonic() > deadline:
                 self.process.kill()
-                raise AssertionError("the labelling loop did not end")
+                raise AssertionError(f"the labelling loop did not end; it showed:\n{ANSI.sub('', self.seen)}")
             if select.select([self.master], [], [], 0.1)[0]:
                 try:
                     data = os.read(self.master, 65536)
