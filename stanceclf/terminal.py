@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 import textwrap
 from dataclasses import dataclass
@@ -88,6 +89,10 @@ class _Keys:
 
             self._saved = termios.tcgetattr(self.fd)
             tty.setcbreak(self.fd)
+            if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:  # nohup and the like: Ctrl-C comes as a key
+                mode = termios.tcgetattr(self.fd)
+                mode[3] &= ~termios.ISIG
+                termios.tcsetattr(self.fd, termios.TCSANOW, mode)
         return self
 
     def __exit__(self, *exc):
@@ -115,6 +120,8 @@ class _Keys:
         if not data:
             return "q"
         key = data.decode("utf-8", errors="replace")[0]
+        if key == "\x03":  # Ctrl-C arriving as a key: SIGINT is ignored in this process (nohup, ...)
+            raise KeyboardInterrupt
         return None if key == "\x1b" else key  # arrows and function keys are escape sequences
 
 

@@ -36,10 +36,21 @@ POOL = [
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
+def _controlling_terminal(ignore_sigint: bool):
+    """In the child: make the pty its controlling terminal, so that Ctrl-C is a SIGINT (or, when
+    SIGINT is ignored as under nohup, a plain key)."""
+
+    def set_up() -> None:
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+        signal.signal(signal.SIGINT, signal.SIG_IGN if ignore_sigint else signal.SIG_DFL)
+
+    return set_up
+
+
 class Terminal:
     """``stanceclf label ...`` running on a pseudo-terminal of the given size, its controlling tty."""
 
-    def __init__(self, *args, columns: int = 80, rows: int = 24):
+    def __init__(self, *args, columns: int = 80, rows: int = 24, ignore_sigint: bool = False):
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
         env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
@@ -50,7 +61,7 @@ class Terminal:
             stderr=slave,
             env=env,
             start_new_session=True,
-            preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),  # so that Ctrl-C is a SIGINT
+            preexec_fn=_controlling_terminal(ignore_sigint),
         )
         os.close(slave)
         self.seen = ""
@@ -190,9 +201,10 @@ def test_a_resumed_session_asks_neither_answered_nor_skipped_statements(pool, tm
 
 
 @pytest.mark.slow
-def test_ctrl_c_stops_cleanly_keeping_every_answer(pool, tmp_path, terminal):
+@pytest.mark.parametrize("sigint", ["handled", "ignored"])
+def test_ctrl_c_stops_cleanly_keeping_every_answer(pool, tmp_path, terminal, sigint):
     out = tmp_path / "labels.csv"
-    term = terminal(pool, "--output", out)
+    term = terminal(pool, "--output", out, ignore_sigint=sigint == "ignored")
     term.expect(question(0))
     term.press("1")
     term.expect(question(1))
