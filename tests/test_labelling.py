@@ -300,9 +300,11 @@ def test_with_a_model_its_guess_is_shown_and_the_labels_train_a_model(pool, tmp_
     first = term.expect(r"> ")
     assert re.search(r"model: (support|oppose|conditional) \d\.\d\d", first)
     assert "1 support  2 oppose  3 conditional" in first  # the default order for these labels
+    shown = []
     for key in "1212":
         term.press(key)
-        term.expect(r"(saved|retrained)[\s\S]*> ")
+        shown.append(term.expect(r"(saved|retrained)[\s\S]*> "))
+    assert "retrained on 2 labels; re-ranked" in shown[1] and "retrained on 4 labels" in shown[3]
     term.press("q")
     code, shown = term.finish()
     assert code == 0
