@@ -7,10 +7,11 @@ Supported modules (their public names keep working across minor releases):
 ``stanceclf`` (the names in ``__all__``), ``stanceclf.model``, ``stanceclf.params`` (the parameter
 constraints), ``stanceclf.dataset``, ``stanceclf.data``, ``stanceclf.inference``,
 ``stanceclf.training``, ``stanceclf.outofcore``, ``stanceclf.predicting``, ``stanceclf.describe``,
-``stanceclf.metrics``, ``stanceclf.persist``, ``stanceclf.sentences`` and ``stanceclf.errors``.
-Every other module (``article_page``, ``batch``, ``benchmarks``, ``cli``, ``conditions``,
-``evidence``, ``features``, ``html_common``, ``interrupts``, ``launcher``, ``quality``,
-``report_page``, ``sgd``, ``targets``, ``topics``, ``vectorize``, ``versions``) is internal:
+``stanceclf.metrics``, ``stanceclf.persist``, ``stanceclf.sentences``, ``stanceclf.suggesting``
+and ``stanceclf.errors``. Every other module (``article_page``, ``batch``, ``benchmarks``, ``cli``,
+``conditions``, ``evidence``, ``features``, ``html_common``, ``interrupts``, ``labelling``,
+``launcher``, ``quality``, ``report_page``, ``sgd``, ``targets``, ``terminal``, ``topics``,
+``vectorize``, ``versions``) is internal:
 it may change in any release. CONTRIBUTING.md maps them all.
 """
 
@@ -34,6 +35,7 @@ __all__ = [
     "load_predictor",
     "iter_sentences",
     "predict_document",
+    "suggest",
     "train",
     "train_out_of_core",
 ]
@@ -55,6 +57,7 @@ _WHERE = {
     "train_out_of_core": "stanceclf.outofcore",
     "iter_sentences": "stanceclf.sentences",
     "predict_document": "stanceclf.sentences",
+    "suggest": "stanceclf.suggesting",
 }
 
 

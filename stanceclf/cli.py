@@ -18,13 +18,16 @@ from stanceclf.cli_options import (
     cluster_predict_options,
     column_options,
     cv_options,
-    dask_option,
+    evaluation_options,
     label_options,
+    labelling_options,
     model_options,
+    model_output_option,
     model_path_option,
+    out_of_core_options,
     params_from_options,
     reading_options,
-    report_option,
+    suggest_command_options,
 )
 from stanceclf.errors import StanceError
 
@@ -187,29 +190,11 @@ def _report(line: str, newline: bool) -> None:
 
 @main.command()
 @click.argument("data", type=click.Path(path_type=Path))
-@click.option(
-    "--output",
-    "-o",
-    "output_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the model file.",
-)
+@model_output_option
 @column_options
 @model_options
 @cv_options("Also report K-fold cross-validated macro-F1.")
-@click.option(
-    "--out-of-core",
-    is_flag=True,
-    help="Stream DATA in chunks (hashed features, sgd): for files larger than memory.",
-)
-@click.option(
-    "--chunk-size",
-    type=click.IntRange(min=1),
-    default=50_000,
-    show_default=True,
-    help="Rows per chunk with --out-of-core.",
-)
+@out_of_core_options
 @click.option("--force", is_flag=True, help="Replace an existing model file.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def train(data, output_path, cv, group_by, jobs, out_of_core, chunk_size, force, fmt, **options):
@@ -250,22 +235,7 @@ def train(data, output_path, cv, group_by, jobs, out_of_core, chunk_size, force,
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @column_options
 @cv_options("Cross-validate a fresh model on DATA instead.")
-@click.option(
-    "--predictions",
-    "predictions_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Also write every row's gold label, predicted label and probabilities to this new .csv or .jsonl file.",
-)
-@click.option(
-    "--metric",
-    type=click.Choice(["macro-f1", "semeval"]),
-    default="macro-f1",
-    show_default=True,
-    help="'semeval' adds SemEval-2016's F_avg (pooled) and TweetEval's per-target average.",
-)
-@report_option
-@dask_option("Run the --cv fits on this Dask scheduler (tcp://HOST:8786, or 'local').")
+@evaluation_options
 @model_options
 def evaluate(data, model_path, fmt, cv, group_by, jobs, predictions_path, report_path, metric, dask, **options):
     """Score a model on labelled data: accuracy, macro-F1, per-label table, confusion matrix.
@@ -390,6 +360,37 @@ def data_audit(path, folds, top, jobs, fmt, **reading):
         click.echo(json.dumps(row.__dict__, ensure_ascii=False) if fmt == "jsonl" else format_suspect(row))
     if fmt == "text":
         click.echo(f"{flagged} of {len(rows)} rows flagged (*) by {folds}-fold cross-validation", err=True)
+
+
+@main.command()
+@suggest_command_options
+def suggest(pool, model_path, n, fmt, **options):
+    """List the statements of an unlabelled pool that would teach the model most.
+
+    \b
+    Example:
+      stanceclf suggest posts.csv --model my.stance -n 50 --strategy margin
+    """
+    from stanceclf.labelling import format_suggestion, suggest_file
+
+    for pick in suggest_file(model_path, pool, n, **options):
+        click.echo(json.dumps(pick.as_dict(), ensure_ascii=False) if fmt == "jsonl" else format_suggestion(pick))
+
+
+@main.command()
+@labelling_options
+def label(pool, output_path, **options):
+    """Label a pool of statements in the terminal, one key per answer, saved as you go.
+
+    \b
+    Example:
+      stanceclf label posts.txt --output labels.csv --model my.stance
+    """
+    from stanceclf.terminal import run_labelling
+
+    result = run_labelling(pool, output_path, **options)
+    click.echo("\n" + result.summary(output_path), err=True)
+    sys.exit(result.exit_code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -226,3 +226,136 @@ def cluster_predict_options(command):
     return dask_option("Predict files on this Dask scheduler (tcp://HOST:8786, or 'local'); needs --output-dir.")(
         command
     )
+
+
+STRATEGIES = ("least-confidence", "margin", "entropy", "diverse", "random")
+
+
+def suggest_options(command):
+    """The options ``suggest`` and ``label`` share: the pool, the strategy, how to read the pool."""
+    options = [
+        click.argument("pool", type=click.Path(path_type=Path, dir_okay=False)),
+        click.option(
+            "--strategy",
+            type=click.Choice(STRATEGIES),  # stanceclf.suggesting's, spelled out so that the CLI need not import numpy
+            default="diverse",
+            show_default=True,
+            help="least-confidence, margin, entropy; diverse: entropy without near-copies; random.",
+        ),
+        click.option(
+            "--max-similarity",
+            type=click.FloatRange(0, 1),
+            default=0.5,  # stanceclf.suggesting.DEFAULT_MAX_SIMILARITY
+            show_default=True,
+            help="With diverse: the highest TF-IDF cosine a pick may have with an earlier pick.",
+        ),
+        click.option("--text-column", default="text", show_default=True, help="Text column of a CSV/TSV/JSONL pool."),
+        click.option("--target-column", default=None, help="Target column of a pool [default: 'target' if present]."),
+        *READING_OPTIONS,
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def suggest_command_options(command):
+    """``suggest``'s options."""
+    command = click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)(
+        command
+    )
+    command = click.option("-n", type=click.IntRange(min=1), default=50, show_default=True, help="How many.")(command)
+    return suggest_options(model_path_option(command))
+
+
+def labelling_options(command):
+    """``label``'s own options."""
+    options = [
+        click.option(
+            "--output",
+            "-o",
+            "output_path",
+            required=True,
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="The labels CSV: created, or resumed where an earlier session stopped.",
+        ),
+        click.option(
+            "--model",
+            "model_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="Show this model's guesses and ask in suggest order [default: file order, no guesses].",
+        ),
+        click.option(
+            "--labels",
+            default=None,
+            help="The answers, keys 1-9 in this order [default: the model's, else support,oppose,conditional,none].",
+        ),
+        click.option(
+            "--retrain-every",
+            type=click.IntRange(min=0),
+            default=25,
+            show_default=True,
+            help="With --model: retrain on the answers and re-rank after N answers (0: never).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return suggest_options(command)
+
+
+model_output_option = click.option(
+    "--output",
+    "-o",
+    "output_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the model file.",
+)
+
+
+def out_of_core_options(command):
+    """``train``'s ``--out-of-core`` and ``--chunk-size``."""
+    options = [
+        click.option(
+            "--out-of-core",
+            is_flag=True,
+            help="Stream DATA in chunks (hashed features, sgd): for files larger than memory.",
+        ),
+        click.option(
+            "--chunk-size",
+            type=click.IntRange(min=1),
+            default=50_000,
+            show_default=True,
+            help="Rows per chunk with --out-of-core.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def evaluation_options(command):
+    """``evaluate``'s ``--predictions``, ``--metric``, ``--report`` and ``--dask``."""
+    command = report_option(
+        dask_option("Run the --cv fits on this Dask scheduler (tcp://HOST:8786, or 'local').")(command)
+    )
+    options = [
+        click.option(
+            "--predictions",
+            "predictions_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="Also write every row's gold label, predicted label and probabilities to this new .csv or "
+            ".jsonl file.",
+        ),
+        click.option(
+            "--metric",
+            type=click.Choice(["macro-f1", "semeval"]),
+            default="macro-f1",
+            show_default=True,
+            help="'semeval' adds SemEval-2016's F_avg (pooled) and TweetEval's per-target average.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command

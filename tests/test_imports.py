@@ -16,12 +16,12 @@ PACKAGE = Path(__file__).resolve().parent.parent / "stanceclf"
 # A new module takes the lowest layer above everything it imports; CONTRIBUTING.md shows the map.
 LAYERS = [
     {"errors", "features", "sgd", "metrics", "interrupts", "versions", "topics", "conditions", "html_common"},
-    {"params", "sentences", "dataset", "targets", "evidence", "article_page", "report_page"},
+    {"params", "sentences", "dataset", "targets", "evidence", "article_page", "report_page", "suggesting"},
     {"persist", "benchmarks", "vectorize"},
     {"data"},
     {"inference", "batch"},
-    {"model", "describe", "predicting"},
-    {"outofcore", "cluster"},
+    {"model", "describe", "predicting", "labelling"},
+    {"outofcore", "cluster", "terminal"},
     {"training"},
     {"quality"},
     {"cli_options"},
