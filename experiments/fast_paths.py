@@ -111,13 +111,17 @@ def launcher_rows(repeats: int) -> list[dict]:
     quick = [sys.executable, "-c", "from stanceclf.launcher import main; main()", "predict", text]
     full = [sys.executable, "-c", "import sys; from stanceclf.cli import main; main(sys.argv[1:])", "predict", text]
     process_seconds(quick, 1)  # warm the file cache
+    # Starting Python and importing numpy is a floor both pay; the cold-start goal is stated as a
+    # ratio to it, so the saving counts on the time above it, the part stanceclf controls.
+    floor = process_seconds([sys.executable, "-c", "import numpy"], repeats)
     return [
         row(
-            "`stanceclf predict TEXT`, whole process",
+            f"`stanceclf predict TEXT`, whole process (saving on the time above `import numpy`, {floor:.3f} s)",
             "launcher quick path",
             process_seconds(quick, repeats),
             "click CLI",
             process_seconds(full, repeats),
+            floor,
         )
     ]
 
@@ -192,8 +196,9 @@ def overlap_rows(path: Path, repeats: int) -> list[dict]:
     ]
 
 
-def row(what: str, fast: str, fast_seconds: float, plain: str, plain_seconds: float) -> dict:
-    saving = 1 - fast_seconds / plain_seconds
+def row(what: str, fast: str, fast_seconds: float, plain: str, plain_seconds: float, floor: float = 0.0) -> dict:
+    """One table row; the saving is counted on the time above ``floor`` (what neither way can avoid)."""
+    saving = 1 - (fast_seconds - floor) / (plain_seconds - floor)
     return {
         "measure": what,
         "fast_path": fast,
