@@ -16,9 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from stanceclf.conditions import find_condition
 from stanceclf.data import frame_documents, is_frame
-from stanceclf.evidence import MAX_SPANS, evidence_spans, feature_units, word_spans
 from stanceclf.features import (
     Analyzer,
     BucketCache,
@@ -153,17 +151,20 @@ class Predictor:
             "evidence": self.evidence(text),
         }
         if labels[best] == "conditional":
+            from stanceclf.conditions import find_condition  # its patterns cost the cold path 6 ms
+
             condition = find_condition(split_document(text)[0])
             why["condition"] = condition.to_dict() if condition else None
         return why
 
-    def evidence(self, text, max_spans: int = MAX_SPANS) -> list[dict]:
+    def evidence(self, text, max_spans: int | None = None) -> list[dict]:
         """The stretches of ``text`` that drove its decision, as character offsets.
 
         Every word and character n-gram's contribution (TF-IDF value times coefficient) is
         shared among the words it covers (see :mod:`stanceclf.evidence`); the strongest words
         are returned as merged spans with ``start``, ``end``, ``text`` (``text[start:end]``),
-        ``label`` (the label they push towards) and ``weight``.
+        ``label`` (the label they push towards) and ``weight``; at most ``max_spans`` of them
+        (default :data:`stanceclf.evidence.MAX_SPANS`).
 
         Examples
         --------
@@ -173,6 +174,8 @@ class Predictor:
         >>> [s["text"] == statement[s["start"] : s["end"]] for s in predictor.evidence(statement)][:1]
         [True]
         """
+        from stanceclf.evidence import MAX_SPANS, evidence_spans, feature_units, word_spans  # only for --explain
+
         statement, _ = split_document(text)
         _, cols, values = self._features([text])
         contribution = dict(zip(cols.tolist(), self._coef_t[cols] * values[:, None]))
@@ -197,7 +200,8 @@ class Predictor:
         scores = self.decision_function([text])
         predicted = str(self.classes_[int(scores[0] > 0) if scores.ndim == 1 else int(scores[0].argmax())])
         labels = list(self.model.classes)
-        return evidence_spans(statement, spans, pushes.tolist(), labels, max_spans=max_spans, focus=predicted)
+        limit = MAX_SPANS if max_spans is None else max_spans
+        return evidence_spans(statement, spans, pushes.tolist(), labels, max_spans=limit, focus=predicted)
 
     def _column(self, block: int, lookup, feature: str) -> int:
         """The global column of ``feature`` in ``block``, or -1 where the model does not know it."""

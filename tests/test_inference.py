@@ -73,3 +73,14 @@ def test_prediction_path_imports_neither_scikit_learn_nor_scipy(model_file):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_plain_prediction_leaves_the_explanation_modules_unloaded(model_file):
+    code = (
+        "import sys; from stanceclf.launcher import main; "
+        f"sys.argv = ['stanceclf', 'predict', '--model', {str(model_file)!r}, 'We back it.']\n"
+        "import contextlib\nwith contextlib.suppress(SystemExit): main()\n"
+        "print(sorted(m for m in ('stanceclf.evidence', 'stanceclf.conditions', 'click') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"
