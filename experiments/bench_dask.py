@@ -118,21 +118,11 @@ Command: `python experiments/bench_dask.py --lines {args.lines} --files {args.fi
 
 
 def warm_run(parts: Path, out: Path) -> float:
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    from stanceclf.cluster import predict_files
+    from stanceclf.cluster import local_cluster, predict_files
 
-    with (
-        LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with local_cluster(2) as cluster, Client(cluster) as client:
         started = time.perf_counter()
         predict_files([parts], out, client=client, force=True)
         return time.perf_counter() - started

@@ -45,6 +45,19 @@ def _distributed():
     return distributed
 
 
+def local_cluster(n_workers: int):
+    """A ``LocalCluster`` of ``n_workers`` worker processes that listens on 127.0.0.1 only."""
+    return _distributed().LocalCluster(
+        n_workers=n_workers,
+        threads_per_worker=1,  # the predictor holds the GIL: processes, not threads, run in parallel
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        # the scheduler's health/metrics server would take port 8787 on every interface
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+    )
+
+
 @contextlib.contextmanager
 def connected(address: str, *, n_workers: int | None = None) -> Iterator[Any]:
     """A ``distributed.Client`` for ``address``; ``"local"`` starts a ``LocalCluster`` on 127.0.0.1.
@@ -63,18 +76,7 @@ def connected(address: str, *, n_workers: int | None = None) -> Iterator[Any]:
     distributed = _distributed()
     if address == "local":
         workers = n_workers or os.cpu_count() or 1
-        with (
-            distributed.LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,  # the predictor holds the GIL: processes, not threads, run in parallel
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-                # the scheduler's health/metrics server would take port 8787 on every interface
-                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-            ) as cluster,
-            distributed.Client(cluster) as client,
-        ):
+        with local_cluster(workers) as cluster, distributed.Client(cluster) as client:
             yield client
         return
     import logging

@@ -44,24 +44,12 @@ def model_file(tmp_path_factory, fitted_model) -> Path:
     return path
 
 
-# No dashboard; and the scheduler's health/metrics HTTP server, which would otherwise take port
-# 8787 (clashing with any other cluster on the machine), on a free port of the loopback.
-LOOPBACK_HTTP = {"dashboard_address": "127.0.0.1:0"}
-
-
 @pytest.fixture(scope="session")
 def dask_cluster():
     """A real two-process Dask cluster on 127.0.0.1 (no dashboard), shared by the session's tests."""
-    from distributed import LocalCluster
+    from stanceclf.cluster import local_cluster
 
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        scheduler_kwargs=LOOPBACK_HTTP,
-    ) as cluster:
+    with local_cluster(2) as cluster:
         yield cluster
 
 

@@ -18,12 +18,11 @@ from click.testing import CliRunner
 
 from samples import STATEMENTS
 from stanceclf.cli import main
-from stanceclf.cluster import on_cluster, predict_collection, predict_files
+from stanceclf.cluster import local_cluster, on_cluster, predict_collection, predict_files
 from stanceclf.errors import DataError, ParameterError
 from stanceclf.inference import load_predictor
 
 pytestmark = pytest.mark.slow
-LOOPBACK_HTTP = {"dashboard_address": "127.0.0.1:0"}  # as in conftest: no dashboard, nothing beyond 127.0.0.1
 
 TEXTS = [text for text, _, _ in STATEMENTS]
 
@@ -213,7 +212,7 @@ def test_cross_validation_on_the_cluster_scores_exactly_as_the_local_run(dask_cl
 
 
 def test_a_worker_killed_mid_run_loses_and_duplicates_no_row(model_file, tmp_path):
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     folder = tmp_path / "posts"
     folder.mkdir()
@@ -221,17 +220,7 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_no_row(model_file, tmp_pat
     for name in "abcd":
         (folder / f"{name}.txt").write_text("".join(f"{TEXTS[i % len(TEXTS)]} {name}{i}\n" for i in range(rows)))
     out = tmp_path / "out"
-    with (
-        LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            scheduler_kwargs=LOOPBACK_HTTP,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with local_cluster(2) as cluster, Client(cluster) as client:
         pids = list(client.run(os.getpid).values())
         killed = threading.Event()
 
