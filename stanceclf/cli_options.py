@@ -38,6 +38,13 @@ class NgramRange(click.ParamType):
         return bounds
 
 
+def with_options(command, options):
+    """Decorate ``command`` with ``options``, listed in ``--help`` in the order given."""
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 def param_type(name: str) -> click.ParamType:
     """The click type of a :class:`StanceClassifier` parameter, read from its constraints table."""
     from stanceclf.params import PARAMETER_CONSTRAINTS, Interval, Options
@@ -142,9 +149,7 @@ READING_OPTIONS = [
 
 
 def reading_options(command):
-    for option in reversed(READING_OPTIONS):
-        command = option(command)
-    return command
+    return with_options(command, READING_OPTIONS)
 
 
 def column_options(command, *, labels: bool = True):
@@ -156,8 +161,7 @@ def column_options(command, *, labels: bool = True):
     )(command)
     command = reading_options(command)
     if labels:
-        for option in reversed(label_options):
-            command = option(command)
+        command = with_options(command, label_options)
         command = click.option("--label-column", default="label", show_default=True)(command)
     return click.option("--text-column", default="text", show_default=True)(command)
 
@@ -253,9 +257,7 @@ def suggest_options(command):
         click.option("--target-column", default=None, help="Target column of a pool [default: 'target' if present]."),
         *READING_OPTIONS,
     ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+    return with_options(command, options)
 
 
 def suggest_command_options(command):
@@ -298,9 +300,7 @@ def labelling_options(command):
             help="With --model: retrain on the answers and re-rank after N answers (0: never).",
         ),
     ]
-    for option in reversed(options):
-        command = option(command)
-    return suggest_options(command)
+    return suggest_options(with_options(command, options))
 
 
 model_output_option = click.option(
@@ -329,9 +329,7 @@ def out_of_core_options(command):
             help="Rows per chunk with --out-of-core.",
         ),
     ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+    return with_options(command, options)
 
 
 def evaluation_options(command):
@@ -356,6 +354,4 @@ def evaluation_options(command):
             help="'semeval' adds SemEval-2016's F_avg (pooled) and TweetEval's per-target average.",
         ),
     ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+    return with_options(command, options)
