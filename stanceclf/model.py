@@ -10,6 +10,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
 from stanceclf.data import frame_documents, is_frame
@@ -202,8 +203,11 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                 )
                 vectorizer = self._fitted_vectorizer(analyzer, vocabulary, idf)
             if shrink is not None:  # the weights live in the idf, so prediction needs nothing new
-                vectorizer.idf_ = vectorizer.idf_ * stability_weights(matrix, *shrink, self.topic_shrinkage)
-                matrix = vectorizer.transform(texts)
+                weights = stability_weights(matrix, *shrink, self.topic_shrinkage)
+                vectorizer.idf_ = vectorizer.idf_ * weights
+                # rows are l2-normalised tf * idf: scaling the columns and normalising again is
+                # what transforming with the new idf gives, without featurising the texts twice
+                matrix = normalize(sp.csr_matrix(matrix.multiply(weights)))
             self.vectorizers_.append((name, vectorizer))
             self.block_weights_.append(weight)
             blocks.append(matrix * weight if weight != 1.0 else matrix)
