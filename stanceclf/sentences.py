@@ -139,7 +139,19 @@ def predict_document(model, document: str, target: str | None = None) -> list[di
     list of dict
         One per sentence: ``paragraph``, ``sentence`` (both from 1), ``start``, ``end``
         (``document[start:end] == text``), ``text``, ``label`` and ``proba`` (label -> probability).
+
+    Raises
+    ------
+    ParameterError
+        For a target-aware model given no ``target`` (its answers would ignore what it was
+        trained to use), or a ``per_target`` model given a target it never saw.
     """
+    import warnings
+
+    from stanceclf.targets import check_target_options
+
+    for message in check_target_options(model, target, None):  # the same rules as predict --target
+        warnings.warn(message.removeprefix("warning: "), stacklevel=2)
     sentences = list(iter_sentences(document))
     if not sentences:
         return []

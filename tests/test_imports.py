@@ -16,8 +16,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "stanceclf"
 # A new module takes the lowest layer above everything it imports; CONTRIBUTING.md shows the map.
 LAYERS = [
     {"errors", "features", "sgd", "metrics", "interrupts", "versions", "topics", "conditions", "html_common"},
-    {"params", "sentences", "dataset", "targets", "evidence", "article_page", "report_page", "suggesting"},
-    {"persist", "benchmarks", "vectorize"},
+    {"params", "dataset", "targets", "evidence", "article_page", "report_page", "suggesting"},
+    {"persist", "benchmarks", "vectorize", "sentences"},
     {"data"},
     {"inference", "batch"},
     {"model", "describe", "predicting", "labelling"},

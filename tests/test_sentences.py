@@ -116,3 +116,15 @@ def test_a_headline_and_one_paragraph_per_line_keep_their_own_paragraphs():
         "The vote is on Thursday.",
         "The Greens back it.",
     ]
+
+
+def test_a_target_aware_model_needs_the_documents_target():
+    from samples import STATEMENTS
+    from stanceclf import StanceClassifier
+    from stanceclf.errors import ParameterError
+
+    texts, labels, targets = zip(*STATEMENTS)
+    model = StanceClassifier(target_mode="conjoined").fit(list(zip(texts, targets)), list(labels))
+    with pytest.raises(ParameterError, match="target_mode='conjoined'"):
+        predict_document(model, ARTICLE)
+    assert len(predict_document(model, ARTICLE, target="tram line")) == 4
