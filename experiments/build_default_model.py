@@ -27,11 +27,10 @@ from sklearn.model_selection import GroupKFold, StratifiedKFold, cross_val_predi
 
 from common import BUNDLED, ROOT, machine, write_results
 from stanceclf import StanceClassifier, load_dataset, train
-from stanceclf.metrics import classification_report
+from stanceclf.metrics import NO_STANCE, classification_report
 
 DEFAULT_MODEL = ROOT / "stanceclf" / "models" / "default.stance"
 NEWS_TEST = ROOT / "datasets" / "news_test.csv"
-NO_STANCE = "none"
 
 
 def scores(labels, probabilities, classes) -> dict:

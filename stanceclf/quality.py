@@ -17,9 +17,9 @@ from pathlib import Path
 from stanceclf.data import check_label_case, iter_records, relabel
 from stanceclf.dataset import Dataset
 from stanceclf.errors import DataError, located
+from stanceclf.metrics import NO_STANCE
 
 BUNDLED_LABELS = ("conditional", "none", "oppose", "support")  # the labels of datasets/stance.csv
-NO_STANCE = "none"
 # Each stance label's share of a target's stance rows, outside which data check warns: a target
 # dominated by one label teaches its topic words that label (see stanceclf.topics).
 STANCE_SHARE_RANGE = (0.20, 0.45)
