@@ -26,6 +26,7 @@ from stanceclf.cli_options import (
     model_path_option,
     out_of_core_options,
     params_from_options,
+    predict_options,
     reading_options,
     suggest_command_options,
 )
@@ -74,65 +75,7 @@ def main():
 @main.command()
 @click.argument("texts", nargs=-1)
 @model_path_option
-@click.option(
-    "--input",
-    "-i",
-    "input_path",
-    type=click.Path(path_type=Path, allow_dash=True),
-    help="Read statements from a .txt (one a line), .csv, .tsv or .jsonl file; '-' for stdin.",
-)
-@click.option(
-    "--output",
-    "-o",
-    "output_path",
-    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
-    help="Write here instead of stdout (atomically); '-' is stdout.",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "jsonl", "csv", "html"]),
-    default=None,
-    help="Output format [default: from the --output extension (.csv, .jsonl, .json, .txt, .html), else text].",
-)
-@click.option("--proba", is_flag=True, help="Show every label's probability.")
-@click.option("--explain", is_flag=True, help="Show the features that pushed each label.")
-@click.option(
-    "--top", type=click.IntRange(min=1), default=5, show_default=True, help="Features per label with --explain."
-)
-@click.option("--text-column", default="text", show_default=True, help="Text column of a CSV/TSV/JSONL input.")
-@click.option("--target", default=None, help="The target of every statement (models trained with --target-mode).")
-@click.option("--target-column", default=None, help="Target column of a CSV/TSV/JSONL input.")
-@click.option(
-    "--keep-columns",
-    default=None,
-    help="Input columns to copy into csv/jsonl output: 'id,date', 'none' [default: all].",
-)
-@reading_options
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes [default: all cores, up to 4, for stdin and input files over 1 MB; else 1].",
-)
-@click.option(
-    "--skip-lines",
-    type=click.IntRange(min=0),
-    default=0,
-    help="Leave out the input rows on the first N lines: resume where an interrupted run stopped.",
-)
-@click.option(
-    "--progress-every",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Print a progress line to stderr every N rows, with % done and time left for a file.",
-)
-@click.option(
-    "--sentences",
-    is_flag=True,
-    help="Split documents into sentences and predict each (a .txt file or stdin is one document; "
-    "a CSV/TSV/JSONL row's text is one). Needs the 'sentences' extra.",
-)
+@predict_options
 @cluster_predict_options
 @click.option("--force", is_flag=True, help="Replace an existing --output file.")
 def predict(texts, input_path, output_path, explain, top, **options):
