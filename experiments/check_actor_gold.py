@@ -2,7 +2,8 @@
 
 Every article file has exactly one gold line and every gold line an article file; every line is
 a JSON object with the fields the format names; stances are in the allowed set; every evidence
-sentence occurs verbatim in its article; no actor is listed twice in one article.
+sentence occurs verbatim in its article and every alias in it (case aside); no actor is listed
+twice in one article.
 
     python experiments/check_actor_gold.py [DIR]
 
@@ -33,6 +34,11 @@ def check_actor(where: str, actor: object, text: str) -> list[str]:
     aliases = actor["aliases"]
     if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
         problems.append(f"{where}: {name!r}: aliases must be a list of non-empty strings")
+    else:
+        # an alias is a name found in the text (case aside: "the union" may open a sentence)
+        problems += [
+            f"{where}: {name!r}: alias not in the article: {a!r}" for a in aliases if a.lower() not in text.lower()
+        ]
     if actor["stance"] not in STANCES:
         problems.append(f"{where}: {name!r}: stance {actor['stance']!r} not in {sorted(STANCES)}")
     evidence = actor["evidence"]
@@ -82,7 +88,7 @@ def check(folder: Path) -> tuple[list[str], Counter]:
     seen: Counter = Counter()
     counts: Counter = Counter(articles=len(articles))
     for number, raw in enumerate(gold.read_text(encoding="utf-8").splitlines(), start=1):
-        where = f"{gold.relative_to(folder.parent.parent) if folder.parent.parent in gold.parents else gold}:{number}"
+        where = f"{gold}:{number}"
         if not raw.strip():
             problems.append(f"{where}: blank line")
             continue
