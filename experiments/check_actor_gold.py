@@ -39,7 +39,7 @@ def check_actor(where: str, actor: object, text: str) -> list[str]:
         problems += [
             f"{where}: {name!r}: alias not in the article: {a!r}" for a in aliases if a.lower() not in text.lower()
         ]
-    if actor["stance"] not in STANCES:
+    if not isinstance(actor["stance"], str) or actor["stance"] not in STANCES:
         problems.append(f"{where}: {name!r}: stance {actor['stance']!r} not in {sorted(STANCES)}")
     evidence = actor["evidence"]
     if not isinstance(evidence, list) or not evidence:
@@ -65,7 +65,7 @@ def check_line(where: str, raw: str, articles: dict[str, str]) -> tuple[str | No
     if not isinstance(row, dict) or set(row) != {"article", "target", "actors"}:
         return None, [f"{where}: a line must be an object with the keys article, target, actors"]
     name = row["article"]
-    if name not in articles:
+    if not isinstance(name, str) or name not in articles:
         return name, [f"{where}: no article file {name}.txt"]
     problems = []
     if not isinstance(row["target"], str) or not row["target"].strip():
@@ -75,19 +75,33 @@ def check_line(where: str, raw: str, articles: dict[str, str]) -> tuple[str | No
         return name, problems + [f"{where}: actors must be a non-empty list"]
     for actor in actors:
         problems += check_actor(where, actor, articles[name])
-    names = Counter(a["actor"] for a in actors if isinstance(a, dict) and "actor" in a)
+    names = Counter(a["actor"] for a in actors if isinstance(a, dict) and isinstance(a.get("actor"), str))
     problems += [f"{where}: actor {n!r} listed {k} times" for n, k in names.items() if k > 1]
     return name, problems
 
 
 def check(folder: Path) -> tuple[list[str], Counter]:
     """All problems with the gold set in folder, and counts for the summary."""
-    articles = {p.stem: p.read_text(encoding="utf-8") for p in sorted((folder / "articles").glob("*.txt"))}
     gold = folder / "gold.jsonl"
+    if not gold.is_file() or not (folder / "articles").is_dir():
+        return [f"{folder}: needs gold.jsonl and an articles/ folder"], Counter()
     problems: list[str] = []
+    articles = {}
+    for path in sorted((folder / "articles").glob("*.txt")):
+        try:
+            articles[path.stem] = text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            problems.append(f"{path}: not UTF-8")
+            continue
+        if "\r" in text or len([p for p in text.split("\n\n") if p.strip()]) < 2:
+            problems.append(f"{path}: expected a headline and paragraphs separated by blank lines, no CR")
     seen: Counter = Counter()
     counts: Counter = Counter(articles=len(articles))
-    for number, raw in enumerate(gold.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        lines = gold.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        return problems + [f"{gold}: not UTF-8"], counts
+    for number, raw in enumerate(lines, start=1):
         where = f"{gold}:{number}"
         if not raw.strip():
             problems.append(f"{where}: blank line")
