@@ -24,7 +24,7 @@ def _shell_commands(text: str) -> list[list[str]]:
 
 
 def test_the_semeval_training_example_uses_the_chosen_parameters():
-    chosen = json.loads((ROOT / "experiments/results/semeval2016.json").read_text(encoding="utf-8"))["chosen_params"]
+    chosen = json.loads((ROOT / "experiments/results/semeval2016.json").read_text(encoding="utf-8"))["chosen"]["params"]
     examples = [args for args in _shell_commands(README) if args[1] == "train" and "tweeteval" in args[2]]
     assert examples, "no TweetEval training example in the README"
     for args in examples:
