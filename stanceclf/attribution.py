@@ -1,0 +1,576 @@
+"""Who speaks in each sentence of an article: the rules, in the order they are tried.
+
+Every rule is a few regular expressions over the sentence with its quotations blanked out
+(a name inside a quote is what the speaker talks about, not who speaks), and each can be
+switched off by leaving its name out of ``rules`` (``experiments/actors.py`` measures what each
+adds). A sentence gets the first answer of:
+
+``speech``
+    Reported speech: ``X said / told / warned / insisted / argued / added ...`` (``X``
+    before the verb, perhaps with an apposition ``X, the finance minister, said``; or after it,
+    ``"...," said X``), ``X's office said``, ``a spokesperson for X said``.
+``according``
+    ``according to X``.
+``quotes``
+    A sentence that is mostly quotation takes the speaker of its quotation: named in another
+    sentence of the same quotation, in the sentence before it (``X said:``, or X's paraphrase
+    just before), or in the sentence after it (a quote paragraph attributed in the next one).
+``subject``
+    The subject of a stance verb or an auxiliary at the head of the sentence, after openers such
+    as ``But`` or ``On Tuesday,``: ``The union has rejected ...``, ``Germany would back ...``.
+``possessive``
+    ``X's refusal / support / opposition / veto / conditions ...``.
+
+Names are read by :class:`stanceclf.actors.ActorIndex`; two more rules decide what a subject
+may be. ``pronouns``: ``he / she / they / it`` mean the most recent compatible actor (a person
+for he and she, a government or organisation for they and it); ``I`` and ``we`` outside
+quotations are the author. ``roles``: ``the minister``, ``the prime minister``, ``the union``,
+``the government`` mean the most recent actor with that role or that word in its name.
+
+A sentence with a speaker nobody can name (``critics said``, ``analysts warned``, or a pronoun
+with the pronoun rule off) belongs to no actor and is left out; a sentence with no cue of a
+speaker at all is the author's own voice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stanceclf.actors import Actor, ActorIndex, capitalised_spans, read_span, word_set
+from stanceclf.places import ADJECTIVES
+
+RULES = ("speech", "according", "quotes", "subject", "possessive", "pronouns", "roles", "places", "link", "short_names")
+"""Every rule's name; ``rules=`` takes any subset (the default is all of them)."""
+
+AUTHOR = "author"
+
+SPEECH_VERBS = word_set(
+    """say says said tell tells told warn warns warned insist insists insisted argue argues argued add adds added
+    state states stated note notes noted claim claims claimed stress stresses stressed write writes wrote
+    announce announces announced declare declares declared maintain maintains maintained reply replies replied
+    counter counters countered urge urges urged caution cautions cautioned concede concedes conceded
+    acknowledge acknowledges acknowledged explain explains explained respond responds responded complain
+    complains complained predict predicts predicted vow vows vowed pledge pledges pledged promise promises
+    promised believe believes believed think thinks thought contend contends contended suggest suggests
+    suggested admit admits admitted signal signals signalled signaled hint hints hinted indicate indicates
+    indicated object objects objected protest protests protested tweet tweets tweeted remark remarks remarked
+    observe observes observed emphasise emphasises emphasised emphasize emphasizes emphasized reiterate
+    reiterates reiterated repeat repeats repeated confirm confirms confirmed comment comments commented
+    threaten threatens threatened demand demands demanded accuse accuses accused describe describes described
+    call calls called ask asks asked"""
+)
+STANCE_VERBS = (
+    word_set(
+        """oppose opposes opposed reject rejects rejected back backs backed support supports supported welcome
+    welcomes welcomed endorse endorses endorsed criticise criticises criticised criticize criticizes
+    criticized condemn condemns condemned refuse refuses refused favour favours favoured favor favors favored
+    resist resists resisted block blocks blocked agree agrees agreed approve approves approved vote votes
+    voted accept accepts accepted want wants wanted hope hopes hoped fear fears feared plan plans planned
+    intend intends intended seek seeks sought fight fights fought push pushes pushed champion champions
+    championed embrace embraces embraced dismiss dismisses dismissed attack attacks attacked slam slams
+    slammed praise praises praised applaud applauds applauded veto vetoes vetoed join joins joined
+    remain remains remained stand stands stood see sees saw view views viewed regard regards regarded
+    prefer prefers preferred propose proposes proposed offer offers offered set sets lobby lobbies lobbied
+    campaign campaigns campaigned wrote sign signs signed"""
+    )
+    | SPEECH_VERBS
+)
+AUXILIARIES = word_set(
+    """is are was were has have had will would could can may might should must shall does do did won't
+    wouldn't can't cannot isn't aren't wasn't doesn't don't didn't hasn't haven't"""
+)
+_ADVERB = (
+    r"(?:also|again|then|later|repeatedly|publicly|previously|earlier|separately|once|still|now|already|"
+    r"firmly|flatly|strongly|openly|quickly|long|categorically|reportedly|initially|only|not|never|even|"
+    r"on\s+\w+day|last\s+\w+|this\s+\w+|yesterday|today|\w+ly)"
+)
+_FILLER = re.compile(
+    rf"^(?:\s*,\s[^,\"“”]{{1,120}},|\s*,)?\s*(?:(?:has|have|had|did|does|do|was|were|is|would|will|{_ADVERB})\s+)*$",
+    re.IGNORECASE,
+)
+_SUBJECT_GAP = re.compile(rf"^(?:\s*,\s[^,\"“”]{{1,120}},)?\s+(?:{_ADVERB}\s+)*(?P<verb>[\w']+)", re.IGNORECASE)
+_OPENERS = re.compile(
+    r"^(?:[\"“”]\s*)?(?:(?:but|and|yet|so|however|meanwhile|still|instead|now|also|even so|in response|in turn|"
+    r"in contrast|in a statement|on \w+|last \w+|this \w+|earlier|later|for (?:its|his|her|their) part|"
+    r"at the same time|for now|by contrast|separately|elsewhere|in \w+)\s*,?\s+)*",
+    re.IGNORECASE,
+)
+_LEADING_CLAUSE = re.compile(
+    r"^(?:if|when|while|although|though|after|before|unless|since|as|once|with|despite|asked|speaking)\b[^,]{1,160},\s+",
+    re.IGNORECASE,
+)
+_SPEECH_NOUNS = (
+    r"(?:office|spokes(?:man|woman|person)|press\s+office|ministry|government|cabinet|team|aides?|officials?|"
+    r"lawyers?|camp|campaign|statement|representatives?|envoy|ambassador|delegation|negotiators?|leadership|"
+    r"leaders?|chief|head|secretary|board|executives?|website)"
+)
+STANCE_NOUNS = (
+    r"(?:refusal|support|opposition|backing|rejection|objections?|veto|endorsement|resistance|approval|"
+    r"insistence|reluctance|willingness|readiness|position|stance|demands?|conditions?|criticism|calls?|"
+    r"hostility|scepticism|skepticism|enthusiasm|embrace|doubts?|reservations?|condition|pledge|promise|verdict)"
+)
+GENERIC = re.compile(
+    r"\b(?:critics|analysts|experts|economists|observers|commentators|opponents|supporters|campaigners|"
+    r"residents|protesters|diplomats|officials|sources|some|many|others|people|lawmakers|voters|"
+    r"businesses|farmers|drivers|scientists|researchers|insiders|detractors|skeptics|sceptics|proponents|advocates)$",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(r"\b(he|she|they|it|i|we)\b", re.IGNORECASE)
+ROLE_NOUNS = (
+    "prime minister",
+    "finance minister",
+    "foreign minister",
+    "interior minister",
+    "transport minister",
+    "health minister",
+    "minister",
+    "president",
+    "chancellor",
+    "premier",
+    "mayor",
+    "governor",
+    "senator",
+    "commissioner",
+    "chairman",
+    "chairwoman",
+    "chief executive",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "leader",
+    "government",
+    "union",
+    "party",
+    "company",
+    "firm",
+    "group",
+    "commission",
+    "council",
+    "association",
+    "federation",
+    "confederation",
+    "ministry",
+    "committee",
+    "alliance",
+    "coalition",
+    "campaign",
+    "bank",
+    "agency",
+    "organisation",
+    "organization",
+    "league",
+    "chamber",
+    "opposition",
+    "administration",
+    "cabinet",
+    "parliament",
+    "movement",
+    "network",
+)
+_ADJECTIVES = "|".join(re.escape(a) for a in sorted(ADJECTIVES, key=len, reverse=True))
+_ROLE = re.compile(
+    r"\b(?:the|its|their|his|her)\s+(?:(?P<adj>"
+    + _ADJECTIVES
+    + r")\s+)?(?P<role>"
+    + "|".join(re.escape(r) for r in ROLE_NOUNS)
+    + r")s?\b(?!\s+(?:of|for)\b)",
+    re.IGNORECASE,
+)
+_GROUP = re.compile(
+    r"\b(?P<adj>" + _ADJECTIVES + r")\s+(?:officials|ministers|diplomats|negotiators|authorities|leaders|government)\b"
+)
+_PERSON_ROLES = {
+    r
+    for r in ROLE_NOUNS
+    if r.split(" ")[-1]
+    in {
+        "minister",
+        "president",
+        "chancellor",
+        "premier",
+        "mayor",
+        "governor",
+        "senator",
+        "commissioner",
+        "chairman",
+        "chairwoman",
+        "executive",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "leader",
+    }
+}
+
+
+@dataclass
+class Mention:
+    """A name, role, pronoun or group noun in a sentence: ``text[start:end]``, and what it means."""
+
+    start: int
+    end: int
+    actor: Actor | None  # None: nobody the reader could name (a generic group, an unresolved pronoun)
+    author: bool = False  # "I" or "we" outside quotations
+
+
+@dataclass
+class Attribution:
+    """The speaker of one sentence (an actor, the author, or None: left out) and the rule that said so."""
+
+    actor: Actor | None
+    author: bool
+    rule: str | None
+
+
+def quotation_mask(document: str, paragraphs: list[tuple[int, int]]) -> list[bool]:
+    """For every character of ``document``, whether it lies inside a quotation (marks included).
+
+    Curly quotes open and close; straight double quotes alternate; a quotation still open at
+    the end of its paragraph ends there (the next paragraph reopens it, as news prose does).
+
+    >>> "".join("q" if inside else "." for inside in quotation_mask('He said "no way" then.', [(0, 22)]))
+    '........qqqqqqqq.......'
+    """
+    mask = [False] * len(document)
+    for start, end in paragraphs:
+        inside = False
+        for position in range(start, end):
+            char = document[position]
+            if char == "“" or (char == '"' and not inside):
+                inside = True
+                mask[position] = True
+            elif char == "”" or (char == '"' and inside):
+                mask[position] = True
+                inside = False
+            else:
+                mask[position] = inside
+    return mask
+
+
+class Attributor:
+    """Assigns each sentence of one document to its speaker, by the rules in force.
+
+    Parameters
+    ----------
+    document : str
+    sentences : list of dict
+        ``start``, ``end`` and ``paragraph`` of every sentence (as
+        :func:`stanceclf.sentences.predict_document` gives them), in order.
+    rules : iterable of str, optional
+        The rules in force (default: all of :data:`RULES`).
+    """
+
+    def __init__(self, document: str, sentences: list[dict], rules=None):
+        self.document = document
+        self.sentences = sentences
+        self.rules = set(RULES if rules is None else rules)
+        unknown = self.rules - set(RULES)
+        if unknown:
+            raise ValueError(f"unknown attribution rules {sorted(unknown)}; known: {', '.join(RULES)}")
+        self.index = ActorIndex(self.rules)
+        self.index.read(document)
+        paragraphs: dict[int, list[int]] = {}
+        for sentence in sentences:
+            paragraphs.setdefault(sentence["paragraph"], []).append(sentence["start"])
+        spans = []
+        for number in sorted(paragraphs):
+            members = [s for s in sentences if s["paragraph"] == number]
+            spans.append((members[0]["start"], members[-1]["end"]))
+        self.mask = quotation_mask(document, spans)
+        self._recent: list[tuple[Actor, int]] = []  # actors in order of mention, speakers last
+        self._mention_cache: list[list[Mention]] = []
+
+    def attribute(self) -> list[Attribution]:
+        """One :class:`Attribution` per sentence, in order."""
+        own: list[Attribution | None] = []
+        outsides = [self._outside(s) for s in self.sentences]
+        for number in range(len(self.sentences)):
+            mentions = self._mentions(outsides[number], number)
+            self._mention_cache.append(mentions)
+            found = self._speaker(outsides[number], mentions)
+            own.append(found)
+            for mention in mentions:
+                if mention.actor is not None:
+                    self._recent.append((mention.actor, number))
+            if found is not None and found.actor is not None:
+                self._recent.append((found.actor, number))
+        results = []
+        for number, sentence in enumerate(self.sentences):
+            found = own[number]
+            if (found is None or found.rule is None) and "quotes" in self.rules and self._mostly_quoted(sentence):
+                inherited = self._quotation_speaker(number, own)
+                if inherited is not None:
+                    found = inherited
+            if found is None:
+                found = self._head_subject(outsides[number], number)
+            if found is None and self._is_headline(number):
+                found = Attribution(None, False, None)  # a headline reports; it is not the author's verdict
+            results.append(found if found is not None else Attribution(None, True, None))
+        return results
+
+    # -- the text a rule reads --------------------------------------------------------------
+
+    def _outside(self, sentence: dict) -> str:
+        """The sentence with everything inside quotation marks blanked (offsets kept)."""
+        start, end = sentence["start"], sentence["end"]
+        return "".join(" " if self.mask[i] else self.document[i] for i in range(start, end))
+
+    def _is_headline(self, number: int) -> bool:
+        """The first paragraph, one sentence without a full stop, of a document with more."""
+        sentence = self.sentences[number]
+        first = [s for s in self.sentences if s["paragraph"] == sentence["paragraph"]]
+        return (
+            sentence["paragraph"] == self.sentences[0]["paragraph"]
+            and len(first) == 1
+            and len(self.sentences) > 1
+            and not re.search(r"[.!?][\"”’')]*$", sentence["text"])
+        )
+
+    def _mostly_quoted(self, sentence: dict) -> bool:
+        inside = sum(self.mask[sentence["start"] : sentence["end"]])
+        return inside * 2 > sentence["end"] - sentence["start"]
+
+    # -- mentions -----------------------------------------------------------------------------
+
+    def _mentions(self, text: str, number: int) -> list[Mention]:
+        """Names, roles, pronouns and group nouns of ``text``, in order."""
+        found: list[Mention] = []
+        taken = [False] * len(text)
+        for start, end, span in capitalised_spans(text, document_words=self.index.document_words):
+            actor = self.index.lookup(span)
+            if actor is None and "places" not in self.rules and span in ADJECTIVES:
+                continue
+            if actor is None:
+                name, kind, roles, country = read_span(span, places="places" in self.rules)
+                if kind != "role":
+                    continue
+                if "roles" not in self.rules:
+                    found.append(Mention(start, end, None))
+                    continue
+                actor = self._resolve_role(roles[0] if roles else name.lower(), country, found, number)
+            if span in ADJECTIVES:
+                group = _GROUP.match(text, start)
+                if not group:
+                    continue  # "Italian farmers": a country's people, not its government
+                end = group.end()
+            found.append(Mention(start, end, actor))
+            taken[start:end] = [True] * (end - start)
+        for match in _ROLE.finditer(text):
+            if any(taken[match.start() : match.end()]):
+                continue
+            actor = None
+            if match.group("adj") and "places" in self.rules and match.group("role").lower() == "government":
+                actor = self.index.lookup(ADJECTIVES[match.group("adj")])
+            elif "roles" in self.rules:
+                role = match.group("role").lower()
+                actor = self._resolve_role(role, _country(match.group("adj")), found, number)
+                if actor is None and not match.group("adj"):
+                    actor = self._unnamed(role)
+            found.append(Mention(match.start(), match.end(), actor))
+            taken[match.start() : match.end()] = [True] * (match.end() - match.start())
+        for match in _PRONOUN.finditer(text):
+            if any(taken[match.start() : match.end()]):
+                continue
+            word = match.group(1).lower()
+            if word in ("i", "we"):
+                found.append(Mention(match.start(), match.end(), None, author=True))
+                continue
+            actor = self._resolve_pronoun(word, found, match.start(), number) if "pronouns" in self.rules else None
+            found.append(Mention(match.start(), match.end(), actor))
+        found.sort(key=lambda m: m.start)
+        return found
+
+    def _unnamed(self, role: str) -> Actor:
+        """An actor the text names only by its role ("the union"), kept as that role."""
+        name = f"the {role}"
+        known = self.index.lookup(name)
+        if known is None:
+            kind = "person" if role in _PERSON_ROLES else "government" if role == "government" else "organisation"
+            known = self.index._new(name, kind, None)
+            known.roles.add(role)
+        return known
+
+    def _candidates(self, found: list[Mention], before: int | None = None):
+        """Actors mentioned so far, the most recent first: this sentence's, then earlier ones."""
+        for mention in reversed(found):
+            if mention.actor is not None and (before is None or mention.end <= before):
+                yield mention.actor
+        for actor, _ in reversed(self._recent):
+            yield actor
+
+    def _resolve_pronoun(self, word: str, found: list[Mention], position: int, number: int) -> Actor | None:
+        for actor in self._candidates(found, position):
+            if word in ("he", "she"):
+                if actor.kind == "person" and actor.gender in (None, word):
+                    if actor.gender is None:
+                        actor.gender = word
+                    return actor
+            else:
+                leader = actor.kind == "person" and "government" in actor.roles and word == "it"
+                if actor.kind in ("government", "organisation") or leader:
+                    return actor
+        return None
+
+    def _resolve_role(self, role: str, country: str | None, found: list[Mention], number: int) -> Actor | None:
+        role = role.lower()
+        for actor in self._candidates(found):
+            if country is not None and actor.country not in (None, country):
+                continue
+            if role in actor.roles:
+                return actor
+            if role == "government" and actor.kind == "government":
+                return actor
+            if role in _PERSON_ROLES:
+                continue
+            if role not in ("government",) and any(re.search(rf"\b{re.escape(role)}\b", n, re.I) for n in actor.names):
+                return actor
+        if role in _PERSON_ROLES or role == "government":
+            for actor in self._candidates(found):
+                if role == "government" and actor.kind == "person" and "government" in actor.roles:
+                    return actor
+        return None
+
+    # -- the rules ----------------------------------------------------------------------------
+
+    def _speaker(self, text: str, mentions: list[Mention]) -> Attribution | None:
+        """The speaker by the speech, according and possessive rules (None: no such cue)."""
+        if "speech" in self.rules:
+            found = self._reported_speech(text, mentions)
+            if found is not None:
+                return found
+        if "according" in self.rules:
+            for match in re.finditer(r"\baccording\s+to\s+", text, re.IGNORECASE):
+                mention = _mention_at(mentions, match.end())
+                if mention is not None:
+                    return _said(mention, "according")
+        if "possessive" in self.rules:
+            for mention in mentions:
+                stance_noun = re.match(rf"['’]s?\s+(?:\w+\s+)?{STANCE_NOUNS}\b", text[mention.end :], re.IGNORECASE)
+                if stance_noun and mention.actor is not None:
+                    return Attribution(mention.actor, False, "possessive")
+        return None
+
+    def _reported_speech(self, text: str, mentions: list[Mention]) -> Attribution | None:
+        unresolved = None
+        for verb in re.finditer(r"\b[a-z]+\b", text):
+            if verb.group().lower() not in SPEECH_VERBS:
+                continue
+            before = text[: verb.start()]
+            for mention in reversed(mentions):
+                if mention.end > verb.start():
+                    continue
+                gap = text[mention.end : verb.start()]
+                possessive = re.match(rf"^['’]s?\s+(?:\w+\s+)?{_SPEECH_NOUNS}", gap, re.IGNORECASE)
+                if possessive:
+                    gap = gap[possessive.end() :]
+                if _FILLER.match(gap):
+                    return _said(mention, "speech")
+            spokes = re.search(r"\bspokes(?:man|woman|person)\s+for\s+$", before, re.IGNORECASE)
+            after = text[verb.end() :]
+            if not before.strip() or re.search(r"[,\"”]\s*$", before) or spokes:
+                mention = _mention_at(mentions, verb.end() + len(after) - len(after.lstrip()))
+                if mention is not None:
+                    return _said(mention, "speech")
+            bare = re.search(r"(\b\w+)\s+(?:\w+ly\s+)?$", before)
+            if bare and GENERIC.search(bare.group(1)):
+                unresolved = Attribution(None, False, "speech")
+        return unresolved
+
+    def _quotation_speaker(self, number: int, own: list[Attribution | None]) -> Attribution | None:
+        """The speaker of the quotation sentence ``number`` belongs to (see ``quotes``)."""
+
+        def speaker(index: int) -> Attribution | None:
+            found = own[index] if 0 <= index < len(own) else None
+            return found if found is not None and found.rule in ("speech", "according") else None
+
+        sentence = self.sentences[number]
+        same = [i for i, s in enumerate(self.sentences) if s["paragraph"] == sentence["paragraph"]]
+
+        # another sentence of the same quotation: the run of sentences joined by open quotes
+        def joined(first: int, second: int) -> bool:  # a quotation open across the boundary
+            return self.mask[self.sentences[first]["end"] - 1] and self.mask[self.sentences[second]["start"]]
+
+        low = number
+        while low - 1 in same and joined(low - 1, low):
+            low -= 1
+        high = number
+        while high + 1 in same and joined(high, high + 1):
+            high += 1
+        for index in range(low, high + 1):
+            if index != number and speaker(index) is not None:
+                return Attribution(speaker(index).actor, False, "quotes")
+        previous = low - 1
+        if previous >= 0:
+            text = self.document[self.sentences[previous]["start"] : self.sentences[previous]["end"]].rstrip()
+            if (text.endswith(":") or previous in same) and speaker(previous) is not None:
+                return Attribution(speaker(previous).actor, False, "quotes")
+        following = high + 1
+        if following < len(self.sentences) and speaker(following) is not None:
+            follows = self.sentences[following]
+            if follows["paragraph"] == sentence["paragraph"] or high == same[-1]:
+                return Attribution(speaker(following).actor, False, "quotes")
+        if previous >= 0 and low == same[0] and self.mask[sentence["start"]]:
+            earlier = own[previous]
+            if earlier is not None and earlier.actor is not None and earlier.rule in ("speech", "quotes"):
+                return Attribution(earlier.actor, False, "quotes")
+        return None
+
+    def _head_subject(self, text: str, number: int) -> Attribution | None:
+        """The ``subject`` rule, then what is left: the author, or None (a speaker nobody can name)."""
+        mentions = self._mention_cache[number] if "subject" in self.rules else []
+        if "subject" in self.rules:
+            head = _OPENERS.match(text.lstrip())
+            rest_at = len(text) - len(text.lstrip()) + head.end()
+            clause = _LEADING_CLAUSE.match(text[rest_at:])
+            if clause:
+                rest_at += clause.end()
+                rest_at += len(_OPENERS.match(text[rest_at:]).group())
+            rest = text[rest_at:]
+            mention = _mention_at(mentions, rest_at)
+            if mention is not None and mention.author:
+                return Attribution(None, True, "subject")
+            if mention is not None:
+                tail = text[mention.end :]
+                possessive = re.match(rf"^['’]s?\s+(?:\w+\s+)?{_SPEECH_NOUNS}", tail, re.IGNORECASE)
+                gap = _SUBJECT_GAP.match(tail[possessive.end() :] if possessive else tail)
+                if gap and (gap.group("verb").lower() in STANCE_VERBS or gap.group("verb").lower() in AUXILIARIES):
+                    if mention.actor is None:
+                        return Attribution(None, False, "subject")
+                    return Attribution(mention.actor, False, "subject")
+            generic = re.match(r"([A-Za-z]+)\s+(?:\w+ly\s+)?([a-z']+)", rest)
+            if generic and GENERIC.search(generic.group(1)) and generic.group(2) in STANCE_VERBS | AUXILIARIES:
+                return Attribution(None, False, "subject")
+        return None
+
+
+def _said(mention: Mention, rule: str) -> Attribution:
+    if mention.author:
+        return Attribution(None, True, rule)
+    return Attribution(mention.actor, False, rule)
+
+
+def _mention_at(mentions: list[Mention], position: int) -> Mention | None:
+    """The mention starting at ``position`` (after an optional ``the``), if any."""
+    for mention in mentions:
+        if mention.start == position or (mention.start > position and mention.start - position <= 4):
+            return mention
+    return None
+
+
+def _country(adjective: str | None) -> str | None:
+    return ADJECTIVES.get(adjective) if adjective else None
+
+
+def attribute_sentences(document: str, sentences: list[dict], rules=None) -> tuple[list[Attribution], ActorIndex]:
+    """The speaker of every sentence, and the index of actors it read (see :class:`Attributor`).
+
+    Examples
+    --------
+    >>> text = "The union has rejected the plan. It would strike, its leader Ana Ruiz said."
+    >>> sentences = [{"paragraph": 1, "start": 0, "end": 32}, {"paragraph": 1, "start": 33, "end": 75}]
+    >>> [(a.actor.name if a.actor else None, a.rule) for a in attribute_sentences(text, sentences)[0]]
+    [('the union', 'subject'), ('Ana Ruiz', 'speech')]
+    """
+    attributor = Attributor(document, sentences, rules)
+    return attributor.attribute(), attributor.index
