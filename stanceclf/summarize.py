@@ -116,16 +116,22 @@ def summarize_document(document: str, target: str | None = None, model=None, rul
     >>> [(row.actor, row.stance) for row in summarize_document(article)]  # doctest: +SKIP
     [("the drivers' union", 'oppose'), ('author', 'oppose')]
     """
+    return summarize_sentences(document, target, _model(model), rules)[0]
+
+
+def summarize_sentences(document: str, target: str | None, model, rules=None) -> tuple[list[ActorStance], list[dict]]:
+    """The table of :func:`summarize_document` and every sentence it read (each with its
+    ``speaker``: an actor's name, ``"author"``, or None for a sentence left out)."""
     from stanceclf.attribution import attribute_sentences
     from stanceclf.sentences import predict_document
     from stanceclf.targets import target_mode
 
-    model = _model(model)
     given = target if target_mode(model) != "none" else None  # a target-free model would only warn
     sentences = predict_document(model, document, given)
     attributions, _ = attribute_sentences(document, sentences, rules)
     rows: dict[object, tuple] = {}
     for sentence, said in zip(sentences, attributions):
+        sentence["speaker"] = said.actor.name if said.actor is not None else "author" if said.author else None
         if sentence["label"] == NO_STANCE or (said.actor is None and not said.author):
             continue
         key = "author" if said.actor is None else said.actor.key
@@ -145,7 +151,51 @@ def summarize_document(document: str, target: str | None = None, model=None, rul
     table = [aggregate(a.name, a.aliases(), ev, probas) for key, (a, ev, probas) in rows.items() if key != "author"]
     if "author" in rows:
         table.append(aggregate("author", [], *rows["author"][1:]))
-    return table
+    return table, sentences
+
+
+def summarize_file(
+    path: str | Path,
+    *,
+    target: str | None = None,
+    model_path: str | Path | None = None,
+    fmt: str = "text",
+    output: str | Path | None = None,
+    force: bool = False,
+) -> str | None:
+    """What ``stanceclf summarize`` does: read an article, build its table, format it.
+
+    Returns the formatted table, or writes it atomically to ``output`` (and returns None).
+
+    Raises
+    ------
+    DataError
+        For a missing, unreadable, non-UTF-8 or empty article.
+    ParameterError
+        For a target-aware model given no ``target``.
+    OutputExistsError
+        When ``output`` exists and ``force`` is not set.
+    """
+    from stanceclf import actor_table
+
+    document = read_document(path)
+    model = _model(model_path)
+    rows, sentences = summarize_sentences(document, target, model, None)
+    if fmt == "json":
+        text = actor_table.format_json(rows)
+    elif fmt == "csv":
+        text = actor_table.format_csv(rows)
+    elif fmt == "html":
+        text = actor_table.format_html(rows, sentences, [str(c) for c in model.classes_], target)
+    else:
+        text = actor_table.format_text(rows, target)
+    if output is None:
+        return text
+    from stanceclf.persist import atomic_writer
+
+    with atomic_writer(output, "w", force=force, encoding="utf-8") as out:
+        out.write(text if text.endswith("\n") else text + "\n")
+    return None
 
 
 def _model(model):
