@@ -218,13 +218,15 @@ class ActorIndex:
         """Register every actor ``document`` names, then merge what the text links."""
         self.document_words = {word.lower() for word in re.findall(r"(?<![\w'’])[a-z][\w\-]*", document)}
         found = [span for _, _, span in capitalised_spans(document, document_words=self.document_words)]
-        for span in [s for s in found if " " in s] + [s for s in found if " " not in s]:  # full names first
+        for span in [s for s in found if " " in s]:  # full names first, so that surnames find them
             self.register(span)
         if "short_names" in self.rules:
-            for match in re.finditer(r"((?:[A-Z][\w\-]*\s)+[A-Z][\w\-]*)\s\(([A-Z][A-Za-z]{1,9})\)", document):
+            for match in re.finditer(r"((?:[A-Z][\w\-'’]*\s)+[A-Z][\w\-]*)\s\(([A-Z][A-Za-z]{1,9})\)", document):
                 named = self.lookup(match.group(1))
                 if named is not None:
                     self._name(match.group(2), named.key)
+        for span in [s for s in found if " " not in s]:
+            self.register(span)
         if "link" in self.rules and "places" in self.rules:
             self._link_appositions(document)
 

@@ -58,7 +58,7 @@ SPEECH_VERBS = word_set(
     observe observes observed emphasise emphasises emphasised emphasize emphasizes emphasized reiterate
     reiterates reiterated repeat repeats repeated confirm confirms confirmed comment comments commented
     threaten threatens threatened demand demands demanded accuse accuses accused describe describes described
-    call calls called ask asks asked"""
+    call calls called ask asks asked speak speaks spoke"""
 )
 STANCE_VERBS = (
     word_set(
@@ -512,7 +512,7 @@ class Attributor:
                 return Attribution(speaker(following).actor, False, "quotes")
         if previous >= 0 and low == same[0] and self.mask[sentence["start"]]:
             earlier = own[previous]
-            if earlier is not None and earlier.actor is not None and earlier.rule in ("speech", "quotes"):
+            if earlier is not None and earlier.actor is not None and earlier.rule in ("speech", "quotes", "subject"):
                 return Attribution(earlier.actor, False, "quotes")
         return None
 
