@@ -64,6 +64,11 @@ TITLE_WORDS = word_set(
     climate digital employment social affairs taoiseach state councillor councilor alderman
     congressman congresswoman"""
 )
+# The last word of a title: what follows it is a name ("Regional Development Minister Ana Ruiz").
+_HEAD_TITLES = word_set(
+    """minister secretary president chancellor premier mayor governor senator commissioner chairman chairwoman
+    chair director leader spokesman spokeswoman spokesperson ceo ambassador envoy councillor mr mrs ms dr"""
+)
 # Titles of a head of government: the person and the government are one actor when linked.
 LEADER_TITLES = ("prime minister", "president", "chancellor", "premier", "taoiseach", "head of government")
 _PERSON_PRONOUN_TITLES = {"mr": "he", "mrs": "she", "ms": "she", "miss": "she", "sir": "he", "dame": "she"}
@@ -159,6 +164,11 @@ def read_span(span: str, *, places: bool = True) -> tuple[str, str, tuple[str, .
     while words and words[0].lower().rstrip(".") in TITLE_WORDS:
         titles.append(words[0].lower().rstrip("."))
         words = words[1:]
+    # "Infrastructure Minister Piotr Zalewski": a title word we do not list, before one we do
+    heads = [i for i, word in enumerate(words[:-1]) if word.lower().rstrip(".") in _HEAD_TITLES]
+    if heads and len(words) - heads[-1] - 1 >= 1:
+        titles += [word.lower().rstrip(".") for word in words[: heads[-1] + 1]]
+        words = words[heads[-1] + 1 :]
     roles = tuple(_roles(titles))
     if not words:
         return " ".join(titles), "role", roles, country

@@ -14,7 +14,9 @@ adds). A sentence gets the first answer of:
 ``quotes``
     A sentence that is mostly quotation takes the speaker of its quotation: named in another
     sentence of the same quotation, in the sentence before it (``X said:``, or X's paraphrase
-    just before), or in the sentence after it (a quote paragraph attributed in the next one).
+    just before in the same paragraph), in the sentence after it (a quote paragraph attributed
+    in the next one), or, for a quotation opening a paragraph, the speaker or subject of the
+    sentence before.
 ``subject``
     The subject of a stance verb or an auxiliary at the head of the sentence, after openers such
     as ``But`` or ``On Tuesday,``: ``The union has rejected ...``, ``Germany would back ...``.
@@ -28,8 +30,10 @@ quotations are the author. ``roles``: ``the minister``, ``the prime minister``, 
 ``the government`` mean the most recent actor with that role or that word in its name.
 
 A sentence with a speaker nobody can name (``critics said``, ``analysts warned``, or a pronoun
-with the pronoun rule off) belongs to no actor and is left out; a sentence with no cue of a
-speaker at all is the author's own voice.
+with the pronoun rule off) belongs to no actor and is left out, and so is a headline (a first
+paragraph of one sentence with no full stop) that names nobody; a sentence with no cue of a
+speaker at all is the author's own voice. A role nobody named (``the union`` in an article that
+names no union) is an actor of its own, called by that role.
 """
 
 from __future__ import annotations
@@ -77,7 +81,7 @@ STANCE_VERBS = (
     | SPEECH_VERBS
 )
 AUXILIARIES = word_set(
-    """is are was were has have had will would could can may might should must shall does do did won't
+    """is are was were has have had will would could can may might does do did won't
     wouldn't can't cannot isn't aren't wasn't doesn't don't didn't hasn't haven't"""
 )
 _ADVERB = (
@@ -86,10 +90,12 @@ _ADVERB = (
     r"on\s+\w+day|last\s+\w+|this\s+\w+|yesterday|today|\w+ly)"
 )
 _FILLER = re.compile(
-    rf"^(?:\s*,\s[^,\"“”]{{1,120}},|\s*,)?\s*(?:(?:has|have|had|did|does|do|was|were|is|would|will|{_ADVERB})\s+)*$",
+    rf"^(?:\s*,\s(?:[^,\"“”]|,(?=\d)){{1,120}},|\s*,)?\s*(?:(?:has|have|had|did|does|do|was|were|is|would|will|{_ADVERB})\s+)*$",
     re.IGNORECASE,
 )
-_SUBJECT_GAP = re.compile(rf"^(?:\s*,\s[^,\"“”]{{1,120}},)?\s+(?:{_ADVERB}\s+)*(?P<verb>[\w']+)", re.IGNORECASE)
+_SUBJECT_GAP = re.compile(
+    rf"^(?:\s*,\s(?:[^,\"“”]|,(?=\d)){{1,120}},)?\s+(?:{_ADVERB}\s+)*(?P<verb>[\w']+)", re.IGNORECASE
+)
 _OPENERS = re.compile(
     r"^(?:[\"“”]\s*)?(?:(?:but|and|yet|so|however|meanwhile|still|instead|now|also|even so|in response|in turn|"
     r"in contrast|in a statement|on \w+|last \w+|this \w+|earlier|later|for (?:its|his|her|their) part|"
@@ -167,6 +173,14 @@ ROLE_NOUNS = (
     "parliament",
     "movement",
     "network",
+    "forum",
+    "institute",
+    "foundation",
+    "society",
+    "board",
+    "airline",
+    "carrier",
+    "operator",
 )
 _ADJECTIVES = "|".join(re.escape(a) for a in sorted(ADJECTIVES, key=len, reverse=True))
 _ROLE = re.compile(
@@ -174,12 +188,26 @@ _ROLE = re.compile(
     + _ADJECTIVES
     + r")\s+)?(?P<role>"
     + "|".join(re.escape(r) for r in ROLE_NOUNS)
-    + r")s?\b(?!\s+(?:of|for)\b)",
+    + r")s?\b(?!\s+(?:of|for)\b|(?-i:\s+[A-Z]))",
     re.IGNORECASE,
 )
 _GROUP = re.compile(
-    r"\b(?P<adj>" + _ADJECTIVES + r")\s+(?:officials|ministers|diplomats|negotiators|authorities|leaders|government)\b"
+    r"\b(?P<adj>" + _ADJECTIVES + r")\s+(?:\w+\s+)?(?:officials|ministers|diplomats|negotiators|authorities|leaders|"
+    r"government|ministry|cabinet|administration|delegation)\b"
 )
+_ANY_ORGANISATION = {"company", "firm", "group", "carrier", "operator", "airline", "organisation", "organization"}
+# a few words describing the name that follows: "Rail operator EuroCargo", "The teachers' union NUT"
+_DESCRIPTOR = re.compile(
+    r"^(?:(?!(?:in|of|for|at|on|from|to|with|by|about|over|under|after|before|and|or)\b)[A-Za-z][\w'’\-]*\s+){1,3}$",
+    re.IGNORECASE,
+)
+_GENERIC_GROUP = re.compile(
+    r"\b(?:some|many|most|several|other|few)\s+(?:[a-z]+\s+)?[a-z]+s\b|\b(?:critics|analysts|experts|economists|"
+    r"observers|opponents|supporters|campaigners|residents|protesters|officials|sources|people|voters)\b",
+    re.IGNORECASE,
+)
+# "officials in Berlin": the government of the place that follows
+_GROUP_IN = re.compile(r"\b(?:officials|diplomats|ministers|authorities|negotiators)\s+in\s+$", re.IGNORECASE)
 _PERSON_ROLES = {
     r
     for r in ROLE_NOUNS
@@ -212,6 +240,7 @@ class Mention:
     end: int
     actor: Actor | None  # None: nobody the reader could name (a generic group, an unresolved pronoun)
     author: bool = False  # "I" or "we" outside quotations
+    generic: bool = False  # a group nobody can name ("critics", "some teachers")
 
 
 @dataclass
@@ -278,7 +307,7 @@ class Attributor:
             members = [s for s in sentences if s["paragraph"] == number]
             spans.append((members[0]["start"], members[-1]["end"]))
         self.mask = quotation_mask(document, spans)
-        self._recent: list[tuple[Actor, int]] = []  # actors in order of mention, speakers last
+        self._recent: list[tuple[Actor | None, int]] = []  # actors in order of mention, speakers last
         self._mention_cache: list[list[Mention]] = []
 
     def attribute(self) -> list[Attribution]:
@@ -291,7 +320,7 @@ class Attributor:
             found = self._speaker(outsides[number], mentions)
             own.append(found)
             for mention in mentions:
-                if mention.actor is not None:
+                if mention.actor is not None or mention.generic:
                     self._recent.append((mention.actor, number))
             if found is not None and found.actor is not None:
                 self._recent.append((found.actor, number))
@@ -354,6 +383,9 @@ class Attributor:
                 if not group:
                     continue  # "Italian farmers": a country's people, not its government
                 end = group.end()
+            officials = _GROUP_IN.search(text[:start]) if actor is not None and actor.country else None
+            if officials:
+                start = officials.start()
             found.append(Mention(start, end, actor))
             taken[start:end] = [True] * (end - start)
         for match in _ROLE.finditer(text):
@@ -369,6 +401,10 @@ class Attributor:
                     actor = self._unnamed(role)
             found.append(Mention(match.start(), match.end(), actor))
             taken[match.start() : match.end()] = [True] * (match.end() - match.start())
+        for match in _GENERIC_GROUP.finditer(text):  # "some head teachers": whom a later "they" may mean
+            if not any(taken[match.start() : match.end()]):
+                found.append(Mention(match.start(), match.end(), None, generic=True))
+        found.sort(key=lambda m: m.start)
         for match in _PRONOUN.finditer(text):
             if any(taken[match.start() : match.end()]):
                 continue
@@ -394,13 +430,17 @@ class Attributor:
     def _candidates(self, found: list[Mention], before: int | None = None):
         """Actors mentioned so far, the most recent first: this sentence's, then earlier ones."""
         for mention in reversed(found):
-            if mention.actor is not None and (before is None or mention.end <= before):
+            if (mention.actor is not None or mention.generic) and (before is None or mention.end <= before):
                 yield mention.actor
         for actor, _ in reversed(self._recent):
             yield actor
 
     def _resolve_pronoun(self, word: str, found: list[Mention], position: int, number: int) -> Actor | None:
         for actor in self._candidates(found, position):
+            if actor is None:  # a group nobody named: "they" means it, and so nobody
+                if word == "they":
+                    return None
+                continue
             if word in ("he", "she"):
                 if actor.kind == "person" and actor.gender in (None, word):
                     if actor.gender is None:
@@ -415,6 +455,8 @@ class Attributor:
     def _resolve_role(self, role: str, country: str | None, found: list[Mention], number: int) -> Actor | None:
         role = role.lower()
         for actor in self._candidates(found):
+            if actor is None:
+                continue
             if country is not None and actor.country not in (None, country):
                 continue
             if role in actor.roles:
@@ -425,9 +467,18 @@ class Attributor:
                 continue
             if role not in ("government",) and any(re.search(rf"\b{re.escape(role)}\b", n, re.I) for n in actor.names):
                 return actor
+        if role in _ANY_ORGANISATION:  # "the company": the organisation named last, whatever its name
+            for actor in self._candidates(found):
+                if actor is not None and actor.kind == "organisation" and not actor.name.startswith("the "):
+                    return actor
         if role in _PERSON_ROLES or role == "government":
             for actor in self._candidates(found):
-                if role == "government" and actor.kind == "person" and "government" in actor.roles:
+                if (
+                    actor is not None
+                    and role == "government"
+                    and actor.kind == "person"
+                    and "government" in actor.roles
+                ):
                     return actor
         return None
 
@@ -526,21 +577,23 @@ class Attributor:
             if clause:
                 rest_at += clause.end()
                 rest_at += len(_OPENERS.match(text[rest_at:]).group())
-            rest = text[rest_at:]
             mention = _mention_at(mentions, rest_at)
+            first = next((m for m in mentions if m.start >= rest_at and not m.generic), None)
+            if mention is None and first is not None and _DESCRIPTOR.match(text[rest_at : first.start]):
+                mention = first  # "Rail operator EuroCargo", "The teachers' union NUT"
             if mention is not None and mention.author:
                 return Attribution(None, True, "subject")
             if mention is not None:
                 tail = text[mention.end :]
                 possessive = re.match(rf"^['’]s?\s+(?:\w+\s+)?{_SPEECH_NOUNS}", tail, re.IGNORECASE)
                 gap = _SUBJECT_GAP.match(tail[possessive.end() :] if possessive else tail)
-                if gap and (gap.group("verb").lower() in STANCE_VERBS or gap.group("verb").lower() in AUXILIARIES):
+                verb = gap.group("verb").lower() if gap else ""
+                if verb in STANCE_VERBS or verb in AUXILIARIES:
                     if mention.actor is None:
                         return Attribution(None, False, "subject")
                     return Attribution(mention.actor, False, "subject")
-            generic = re.match(r"([A-Za-z]+)\s+(?:\w+ly\s+)?([a-z']+)", rest)
-            if generic and GENERIC.search(generic.group(1)) and generic.group(2) in STANCE_VERBS | AUXILIARIES:
-                return Attribution(None, False, "subject")
+            if mentions and mentions[0].generic and mentions[0].start <= rest_at + 5:
+                return Attribution(None, False, "subject")  # "Some head teachers worry ...": nobody named
         return None
 
 
