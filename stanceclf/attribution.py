@@ -324,13 +324,21 @@ class Attributor:
                     self._recent.append((mention.actor, number))
             if found is not None and found.actor is not None:
                 self._recent.append((found.actor, number))
+        inherited: dict[int, Attribution] = {}
+        if "quotes" in self.rules:
+            unnamed = [n for n, s in enumerate(self.sentences) if own[n] is None and self._mostly_quoted(s)]
+            for number in reversed(unnamed):  # backwards: a quotation may be attributed after it ends
+                found = self._quotation_speaker(number, own, inherited)
+                if found is not None:
+                    inherited[number] = found
+            for number in unnamed:  # forwards: a quotation opening a paragraph continues the one before
+                if number not in inherited:
+                    found = self._paragraph_before(number, own, inherited)
+                    if found is not None:
+                        inherited[number] = found
         results = []
-        for number, sentence in enumerate(self.sentences):
-            found = own[number]
-            if (found is None or found.rule is None) and "quotes" in self.rules and self._mostly_quoted(sentence):
-                inherited = self._quotation_speaker(number, own)
-                if inherited is not None:
-                    found = inherited
+        for number in range(len(self.sentences)):
+            found = inherited.get(number, own[number])
             if found is None:
                 found = self._head_subject(outsides[number], number)
             if found is None and self._is_headline(number):
@@ -490,6 +498,11 @@ class Attributor:
             found = self._reported_speech(text, mentions)
             if found is not None:
                 return found
+        if "speech" in self.rules:  # "That warning came from X", "in the words of X"
+            for match in re.finditer(r"\b(?:came|comes|come)\s+from\s+|\bwords\s+of\s+", text, re.IGNORECASE):
+                mention = _mention_at(mentions, match.end())
+                if mention is not None:
+                    return _said(mention, "speech")
         if "according" in self.rules:
             for match in re.finditer(r"\baccording\s+to\s+", text, re.IGNORECASE):
                 mention = _mention_at(mentions, match.end())
@@ -528,26 +541,20 @@ class Attributor:
                 unresolved = Attribution(None, False, "speech")
         return unresolved
 
-    def _quotation_speaker(self, number: int, own: list[Attribution | None]) -> Attribution | None:
-        """The speaker of the quotation sentence ``number`` belongs to (see ``quotes``)."""
+    def _quotation_speaker(
+        self, number: int, own: list[Attribution | None], inherited: dict[int, Attribution]
+    ) -> Attribution | None:
+        """The speaker named for the quotation sentence ``number`` belongs to (see ``quotes``)."""
 
-        def speaker(index: int) -> Attribution | None:
+        def speaker(index: int, continued: bool = False) -> Attribution | None:
             found = own[index] if 0 <= index < len(own) else None
-            return found if found is not None and found.rule in ("speech", "according") else None
+            if found is not None and found.rule in ("speech", "according"):
+                return found
+            return inherited.get(index) if continued else None
 
         sentence = self.sentences[number]
-        same = [i for i, s in enumerate(self.sentences) if s["paragraph"] == sentence["paragraph"]]
-
-        # another sentence of the same quotation: the run of sentences joined by open quotes
-        def joined(first: int, second: int) -> bool:  # a quotation open across the boundary
-            return self.mask[self.sentences[first]["end"] - 1] and self.mask[self.sentences[second]["start"]]
-
-        low = number
-        while low - 1 in same and joined(low - 1, low):
-            low -= 1
-        high = number
-        while high + 1 in same and joined(high, high + 1):
-            high += 1
+        same = self._paragraph(number)
+        low, high = self._quotation_run(number, same)
         for index in range(low, high + 1):
             if index != number and speaker(index) is not None:
                 return Attribution(speaker(index).actor, False, "quotes")
@@ -557,15 +564,47 @@ class Attributor:
             if (text.endswith(":") or previous in same) and speaker(previous) is not None:
                 return Attribution(speaker(previous).actor, False, "quotes")
         following = high + 1
-        if following < len(self.sentences) and speaker(following) is not None:
+        if following < len(self.sentences):
             follows = self.sentences[following]
-            if follows["paragraph"] == sentence["paragraph"] or high == same[-1]:
-                return Attribution(speaker(following).actor, False, "quotes")
-        if previous >= 0 and low == same[0] and self.mask[sentence["start"]]:
-            earlier = own[previous]
-            if earlier is not None and earlier.actor is not None and earlier.rule in ("speech", "quotes", "subject"):
-                return Attribution(earlier.actor, False, "quotes")
+            # a quotation left open at the paragraph's end goes on in the next one (news style)
+            continued = high == same[-1] and self.mask[sentence["end"] - 1] and self.mask[follows["start"]]
+            found = speaker(following, continued)
+            if found is not None and (follows["paragraph"] == sentence["paragraph"] or high == same[-1]):
+                return Attribution(found.actor, False, "quotes")
         return None
+
+    def _paragraph_before(
+        self, number: int, own: list[Attribution | None], inherited: dict[int, Attribution]
+    ) -> Attribution | None:
+        """For a quotation opening a paragraph: the speaker or subject of the sentence before."""
+        same = self._paragraph(number)
+        low, _ = self._quotation_run(number, same)
+        previous = low - 1
+        if previous < 0 or low != same[0] or not self.mask[self.sentences[number]["start"]]:
+            return None
+        earlier = inherited.get(previous, own[previous])
+        if earlier is not None and earlier.actor is not None and earlier.rule in ("speech", "quotes", "subject"):
+            return Attribution(earlier.actor, False, "quotes")
+        return None
+
+    def _paragraph(self, number: int) -> list[int]:
+        """The numbers of the sentences in the paragraph of sentence ``number``."""
+        paragraph = self.sentences[number]["paragraph"]
+        return [i for i, s in enumerate(self.sentences) if s["paragraph"] == paragraph]
+
+    def _quotation_run(self, number: int, same: list[int]) -> tuple[int, int]:
+        """The first and last sentence of the quotation that sentence ``number`` is part of."""
+
+        def joined(first: int, second: int) -> bool:  # a quotation open across the boundary
+            return self.mask[self.sentences[first]["end"] - 1] and self.mask[self.sentences[second]["start"]]
+
+        low = number
+        while low - 1 in same and joined(low - 1, low):
+            low -= 1
+        high = number
+        while high + 1 in same and joined(high, high + 1):
+            high += 1
+        return low, high
 
     def _head_subject(self, text: str, number: int) -> Attribution | None:
         """The ``subject`` rule, then what is left: the author, or None (a speaker nobody can name)."""

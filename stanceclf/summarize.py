@@ -148,7 +148,9 @@ def summarize_sentences(document: str, target: str | None, model, rules=None) ->
         row = rows.setdefault(key, (said.actor, [], []))
         row[1].append(evidence)
         row[2].append(sentence["proba"])
-    table = [aggregate(a.name, a.aliases(), ev, probas) for key, (a, ev, probas) in rows.items() if key != "author"]
+    table = [
+        aggregate(a.name, _found(a, document), ev, probas) for key, (a, ev, probas) in rows.items() if key != "author"
+    ]
     if "author" in rows:
         table.append(aggregate("author", [], *rows["author"][1:]))
     return table, sentences
@@ -196,6 +198,17 @@ def summarize_file(
     with atomic_writer(output, "w", force=force, encoding="utf-8") as out:
         out.write(text if text.endswith("\n") else text + "\n")
     return None
+
+
+def _found(actor, document: str) -> list[str]:
+    """The actor's other names that the document uses ("Rome", not every seat in the places table)."""
+    import re
+
+    def used(name: str) -> bool:
+        return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", document, re.IGNORECASE) is not None
+
+    # "Italian government" counts where "Italian" is found
+    return [alias for alias in actor.aliases() if used(alias) or used(alias.removesuffix(" government"))]
 
 
 def _model(model):

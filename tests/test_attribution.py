@@ -165,3 +165,13 @@ def test_quotation_mask_ends_an_open_quote_at_the_paragraph_end():
     document = '"Open quote here.\n\nNext paragraph.'
     mask = quotation_mask(document, [(0, 17), (19, 34)])
     assert all(mask[0:17]) and not any(mask[19:])
+
+
+def test_a_quotation_running_over_paragraphs_takes_the_speaker_named_after_it():
+    document = (
+        "Maria Costa spoke first.\n\n"
+        "\u201cEvery year we wait, the stocks shrink.\n\n"
+        "\u201cNobody here can say otherwise.\u201d\n\n"
+        "That warning came from Ana Ruiz, who spoke last."
+    )
+    assert speakers(document)[1:] == ["Ana Ruiz", "Ana Ruiz", "Ana Ruiz"]

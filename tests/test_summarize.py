@@ -70,6 +70,11 @@ def test_every_evidence_sentence_points_back_into_the_input(table):
             assert ARTICLE[sentence["start"] : sentence["end"]] == sentence["text"]
 
 
+def test_aliases_are_the_other_names_the_document_uses():
+    table = summarize_document("Rome will back the toll. Italy said so on Monday.", model=KeywordModel())
+    assert [(row.actor, row.aliases) for row in table] == [("Italy", ["Rome"])]  # not Palazzo Chigi
+
+
 def test_conflicting_stances_of_one_actor_are_mixed_with_their_counts(table):
     ruiz = table[0]
     assert (ruiz.stance, ruiz.counts, ruiz.sentences) == ("mixed", {"oppose": 1, "support": 1}, 2)
