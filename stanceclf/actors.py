@@ -16,6 +16,7 @@ titles (``"Finance Minister Ana Ruiz"``: a person whose role is finance minister
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -312,27 +313,20 @@ class ActorIndex:
         person.roles.add("government")
 
     def _link_appositions(self, document: str) -> None:
-        countries = "|".join(re.escape(name) for name in sorted(COUNTRIES, key=len, reverse=True))
-        adjectives = "|".join(re.escape(name) for name in sorted(ADJECTIVES, key=len, reverse=True))
-        where = (
-            rf"(?:(?P<c1>{countries})['’]s\s+|(?:the\s+)?(?P<a1>{adjectives})\s+)?"
-            rf"(?:{_LEADER})(?:\s+of\s+(?P<c2>{countries}))?"
-        )
-        for actor in list(self.actors):
-            if actor.kind != "person":
+        """``Meloni, Italy's prime minister,`` / ``the Italian prime minister, Giorgia Meloni``."""
+        for match in _leader_phrase().finditer(document):
+            parts = [v for v in match.groupdict().values() if v]
+            country = next((COUNTRIES.get(_title(v)) or ADJECTIVES.get(_title(v)) for v in parts), None)
+            if country is None:
                 continue
-            for name in sorted(actor.names, key=len, reverse=True):
-                if " " not in name:
-                    continue
-                escaped = re.escape(name)
-                for pattern in (rf"{escaped},\s+{where}\b", rf"{where},?\s+{escaped}\b"):
-                    for match in re.finditer(pattern, document, flags=re.IGNORECASE):
-                        parts = {k: v for k, v in match.groupdict().items() if v}
-                        country = next(
-                            (COUNTRIES.get(_title(v)) or ADJECTIVES.get(_title(v)) for v in parts.values()), None
-                        )
-                        if country:
-                            self.link_leader(actor, country)
+            after = re.match(r",?\s+([A-Z][\w\-]+(?:\s[A-Z][\w\-]+)+)", document[match.end() : match.end() + 80])
+            before = re.search(
+                r"([A-Z][\w\-]+(?:\s[A-Z][\w\-]+)+),\s+$", document[max(0, match.start() - 80) : match.start()]
+            )
+            for found in (after, before):
+                person = self.lookup(found.group(1)) if found else None
+                if person is not None and person.kind == "person":
+                    self.link_leader(person, country)
 
     # -- answering ----------------------------------------------------------------------------
 
@@ -354,6 +348,19 @@ class ActorIndex:
             root = self.find(actor.key)
             seen.setdefault(root.key, root)
         return list(seen.values())
+
+
+@functools.cache
+def _leader_phrase() -> re.Pattern:
+    """A head of government's title tied to a country: "Italy's prime minister", "the Italian
+    premier", "the president of France" (compiled once: the country list makes it long)."""
+    countries = "|".join(re.escape(name) for name in sorted(COUNTRIES, key=len, reverse=True))
+    adjectives = "|".join(re.escape(name) for name in sorted(ADJECTIVES, key=len, reverse=True))
+    return re.compile(
+        rf"\b(?:(?P<c1>{countries})['’]s\s+|(?:the\s+)?(?P<a1>{adjectives})\s+|the\s+)"
+        rf"(?:{_LEADER})(?:\s+of\s+(?P<c2>{countries}))?\b",
+        re.IGNORECASE,
+    )
 
 
 def _fold(name: str) -> str:
