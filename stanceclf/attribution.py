@@ -23,6 +23,9 @@ adds). A sentence gets the first answer of:
 ``possessive``
     ``X's refusal / support / opposition / veto / conditions ...``.
 
+Subjects joined by "and" or commas (``Poland, Hungary and Slovakia have rejected ...``,
+``X and Y said``) all carry the sentence's stance.
+
 Names are read by :class:`stanceclf.actors.ActorIndex`; two more rules decide what a subject
 may be. ``pronouns``: ``he / she / they / it`` mean the most recent compatible actor (a person
 for he and she, a government or organisation for they and it); ``I`` and ``we`` outside
@@ -250,6 +253,12 @@ class Attribution:
     actor: Actor | None
     author: bool
     rule: str | None
+    also: tuple[Actor, ...] = ()  # more subjects of the same verb: "Poland and Hungary have rejected ..."
+
+    @property
+    def actors(self) -> list[Actor]:
+        """Every actor whose stance the sentence carries."""
+        return [] if self.actor is None else [self.actor, *(a for a in self.also if a is not self.actor)]
 
 
 def quotation_mask(document: str, paragraphs: list[tuple[int, int]]) -> list[bool]:
@@ -529,7 +538,7 @@ class Attributor:
                 if possessive:
                     gap = gap[possessive.end() :]
                 if _FILLER.match(gap):
-                    return _said(mention, "speech")
+                    return _said(mention, "speech", _coordinated(text, mentions, mention, backwards=True))
             spokes = re.search(r"\bspokes(?:man|woman|person)\s+for\s+$", before, re.IGNORECASE)
             after = text[verb.end() :]
             if not before.strip() or re.search(r"[,\"”]\s*$", before) or spokes:
@@ -623,23 +632,44 @@ class Attributor:
             if mention is not None and mention.author:
                 return Attribution(None, True, "subject")
             if mention is not None:
-                tail = text[mention.end :]
+                group = _coordinated(text, mentions, mention, backwards=False)
+                tail = text[(group[-1] if group else mention).end :]
                 possessive = re.match(rf"^['’]s?\s+(?:\w+\s+)?{_SPEECH_NOUNS}", tail, re.IGNORECASE)
                 gap = _SUBJECT_GAP.match(tail[possessive.end() :] if possessive else tail)
                 verb = gap.group("verb").lower() if gap else ""
                 if verb in STANCE_VERBS or verb in AUXILIARIES:
                     if mention.actor is None:
                         return Attribution(None, False, "subject")
-                    return Attribution(mention.actor, False, "subject")
+                    return Attribution(mention.actor, False, "subject", tuple(m.actor for m in group if m.actor))
             if mentions and mentions[0].generic and mentions[0].start <= rest_at + 5:
                 return Attribution(None, False, "subject")  # "Some head teachers worry ...": nobody named
         return None
 
 
-def _said(mention: Mention, rule: str) -> Attribution:
+def _said(mention: Mention, rule: str, group: list[Mention] | None = None) -> Attribution:
     if mention.author:
         return Attribution(None, True, rule)
-    return Attribution(mention.actor, False, rule)
+    return Attribution(mention.actor, False, rule, tuple(m.actor for m in group or () if m.actor))
+
+
+_AND = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|,?\s*as\s+well\s+as\s+)", re.IGNORECASE)
+
+
+def _coordinated(text: str, mentions: list[Mention], mention: Mention, *, backwards: bool) -> list[Mention]:
+    """The mentions joined to ``mention`` by "and" or commas ("Poland, Hungary and Slovakia"),
+    before it (``backwards``) or after it, nearest first."""
+    group: list[Mention] = []
+    index = mentions.index(mention)
+    step = -1 if backwards else 1
+    current = mention
+    while 0 <= index + step < len(mentions):
+        other = mentions[index + step]
+        between = text[other.end : current.start] if backwards else text[current.end : other.start]
+        if other.generic or other.author or not _AND.fullmatch(between):
+            break
+        group.append(other)
+        current, index = other, index + step
+    return group
 
 
 def _mention_at(mentions: list[Mention], position: int) -> Mention | None:

@@ -131,10 +131,10 @@ def summarize_sentences(document: str, target: str | None, model, rules=None) ->
     attributions, _ = attribute_sentences(document, sentences, rules)
     rows: dict[object, tuple] = {}
     for sentence, said in zip(sentences, attributions):
-        sentence["speaker"] = said.actor.name if said.actor is not None else "author" if said.author else None
+        names = [actor.name for actor in said.actors]
+        sentence["speaker"] = " and ".join(names) if names else "author" if said.author else None
         if sentence["label"] == NO_STANCE or (said.actor is None and not said.author):
             continue
-        key = "author" if said.actor is None else said.actor.key
         evidence = {
             "start": sentence["start"],
             "end": sentence["end"],
@@ -145,9 +145,10 @@ def summarize_sentences(document: str, target: str | None, model, rules=None) ->
             "sentence": sentence["sentence"],
             "rule": said.rule if said.actor is not None else None,
         }
-        row = rows.setdefault(key, (said.actor, [], []))
-        row[1].append(evidence)
-        row[2].append(sentence["proba"])
+        for actor in said.actors or [None]:
+            row = rows.setdefault("author" if actor is None else actor.key, (actor, [], []))
+            row[1].append(evidence)
+            row[2].append(sentence["proba"])
     table = [
         aggregate(a.name, _found(a, document), ev, probas) for key, (a, ev, probas) in rows.items() if key != "author"
     ]

@@ -189,3 +189,13 @@ def test_a_long_article_full_of_names_is_attributed_in_seconds_not_minutes():
     started = time.perf_counter()
     attribute_sentences(document, sentences)
     assert time.perf_counter() - started < 60  # about 1 s alone; a quadratic pass took minutes
+
+
+def test_actors_joined_by_and_share_the_sentence():
+    document = "Poland, Hungary and Slovakia have rejected the quota. Ana Ruiz and Tomas Berg said it was unfair."
+    sentences = [s.__dict__ for s in iter_sentences(document)]
+    attributions, _ = attribute_sentences(document, sentences)
+    assert [[actor.name for actor in a.actors] for a in attributions] == [
+        ["Poland", "Hungary", "Slovakia"],
+        ["Tomas Berg", "Ana Ruiz"],
+    ]
