@@ -659,6 +659,7 @@ def _coordinated(text: str, mentions: list[Mention], mention: Mention, *, backwa
     """The mentions joined to ``mention`` by "and" or commas ("Poland, Hungary and Slovakia"),
     before it (``backwards``) or after it, nearest first."""
     group: list[Mention] = []
+    joins: list[str] = []
     index = mentions.index(mention)
     step = -1 if backwards else 1
     current = mention
@@ -668,8 +669,10 @@ def _coordinated(text: str, mentions: list[Mention], mention: Mention, *, backwa
         if other.generic or other.author or not _AND.fullmatch(between):
             break
         group.append(other)
+        joins.append(between)
         current, index = other, index + step
-    return group
+    # commas alone are an apposition ("Its chairman, Paul Okafor, warned"): a list has an "and"
+    return group if any(re.search(r"\band\b|\bas well as\b", j, re.IGNORECASE) for j in joins) else []
 
 
 def _mention_at(mentions: list[Mention], position: int) -> Mention | None:

@@ -199,3 +199,10 @@ def test_actors_joined_by_and_share_the_sentence():
         ["Poland", "Hungary", "Slovakia"],
         ["Tomas Berg", "Ana Ruiz"],
     ]
+
+
+def test_an_apposition_is_not_a_list_of_actors():
+    document = "Maria Costa chairs the board. Its chairman, Paul Okafor, warned that the toll would hurt."
+    sentences = [s.__dict__ for s in iter_sentences(document)]
+    attributions, _ = attribute_sentences(document, sentences)
+    assert [actor.name for actor in attributions[1].actors] == ["Paul Okafor"]
