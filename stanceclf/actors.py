@@ -65,6 +65,17 @@ TITLE_WORDS = word_set(
     climate digital employment social affairs taoiseach state councillor councilor alderman
     congressman congresswoman"""
 )
+# Short names of international bodies that articles use without spelling them out in brackets.
+ACRONYMS = {
+    "EU": "European Union",
+    "UN": "United Nations",
+    "NATO": "North Atlantic Treaty Organization",
+    "IMF": "International Monetary Fund",
+    "WHO": "World Health Organization",
+    "ECB": "European Central Bank",
+    "WTO": "World Trade Organization",
+    "OECD": "Organisation for Economic Co-operation and Development",
+}
 # The last word of a title: what follows it is a name ("Regional Development Minister Ana Ruiz").
 _HEAD_TITLES = word_set(
     """minister secretary president chancellor premier mayor governor senator commissioner chairman chairwoman
@@ -151,8 +162,9 @@ def read_span(span: str, *, places: bool = True) -> tuple[str, str, tuple[str, .
     if places and span in COUNTRIES:
         return COUNTRIES[span], "government", (), COUNTRIES[span]
     words = span.split(" ")
+    first = words[0].lower().rstrip("'’")  # "Brothers of Italy" is a party; "Labour Minister Ana Ruiz" a person
     if any(word.lower().rstrip("'’") in ORG_WORDS for word in words[1:]) or (
-        len(words) == 1 and words[0].lower() in ORG_WORDS
+        first in ORG_WORDS and (len(words) == 1 or first not in TITLE_WORDS)
     ):
         return span, "organisation", (), None
     country = None
@@ -232,6 +244,10 @@ class ActorIndex:
         for span in [s for s in found if " " in s]:  # full names first, so that surnames find them
             self.register(span)
         if "short_names" in self.rules:
+            for short, full in ACRONYMS.items():  # "the EU" is the European Union named elsewhere
+                named = self.lookup(full)
+                if named is not None:
+                    self._name(short, named.key)
             for match in re.finditer(r"((?:[A-Z][\w\-'’]*\s)+[A-Z][\w\-]*)\s\(([A-Z][A-Za-z]{1,9})\)", document):
                 named = self.lookup(match.group(1))
                 if named is not None:

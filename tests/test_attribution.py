@@ -206,3 +206,7 @@ def test_an_apposition_is_not_a_list_of_actors():
     sentences = [s.__dict__ for s in iter_sentences(document)]
     attributions, _ = attribute_sentences(document, sentences)
     assert [actor.name for actor in attributions[1].actors] == ["Paul Okafor"]
+
+
+def test_the_short_name_of_an_international_body_is_that_body():
+    assert speakers("The European Union met on Monday. The EU has rejected the toll.")[1] == "European Union"
