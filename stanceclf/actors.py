@@ -20,7 +20,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from stanceclf.places import ADJECTIVES, CAPITALS, COUNTRIES, adjective_of
+from stanceclf.places import ADJECTIVES, BODY_SEATS, CAPITALS, COUNTRIES, adjective_of
 
 
 def word_set(text: str) -> set[str]:
@@ -252,6 +252,11 @@ class ActorIndex:
                 named = self.lookup(match.group(1))
                 if named is not None:
                     self._name(match.group(2), named.key)
+        if "places" in self.rules:  # "Brussels" is the European Commission (or Union) the article names
+            for seat, bodies in BODY_SEATS.items():
+                body = next((self.lookup(name) for name in bodies if self.lookup(name) is not None), None)
+                if body is not None and seat in found:
+                    self._name(seat, body.key)
         for span in [s for s in found if " " not in s]:
             self.register(span)
         if "link" in self.rules and "places" in self.rules:

@@ -79,7 +79,8 @@ STANCE_VERBS = (
     slammed praise praises praised applaud applauds applauded veto vetoes vetoed join joins joined
     remain remains remained stand stands stood see sees saw view views viewed regard regards regarded
     prefer prefers preferred propose proposes proposed offer offers offered set sets lobby lobbies lobbied
-    campaign campaigns campaigned wrote sign signs signed"""
+    campaign campaigns campaigned wrote sign signs signed take takes took strike strikes struck voice voices voiced
+    express expresses expressed raise raises raised"""
     )
     | SPEECH_VERBS
 )
@@ -625,13 +626,13 @@ class Attributor:
             if clause:
                 rest_at += clause.end()
                 rest_at += len(_OPENERS.match(text[rest_at:]).group())
-            mention = _mention_at(mentions, rest_at)
-            first = next((m for m in mentions if m.start >= rest_at and not m.generic), None)
-            if mention is None and first is not None and _DESCRIPTOR.match(text[rest_at : first.start]):
-                mention = first  # "Rail operator EuroCargo", "The teachers' union NUT"
-            if mention is not None and mention.author:
+            head = _mention_at(mentions, rest_at)
+            if head is not None and head.author:
                 return Attribution(None, True, "subject")
-            if mention is not None:
+            # "Rail operator EuroCargo", "Consumer group BEUC": a few words describing the name
+            described = [m for m in mentions if m.start > rest_at and not m.generic and m is not head][:1]
+            described = [m for m in described if _DESCRIPTOR.match(text[rest_at : m.start])]
+            for mention in ([head] if head is not None else []) + described:
                 group = _coordinated(text, mentions, mention, backwards=False)
                 tail = text[(group[-1] if group else mention).end :]
                 possessive = re.match(rf"^['’]s?\s+(?:\w+\s+)?{_SPEECH_NOUNS}", tail, re.IGNORECASE)

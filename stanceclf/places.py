@@ -88,6 +88,9 @@ for _country, _adjectives, _seats in _TABLE:
         ADJECTIVES[_adjective] = _country
 COUNTRIES["Kremlin"] = "Russia"
 
+BODY_SEATS: dict[str, tuple[str, ...]] = {"Brussels": ("European Commission", "European Union", "EU")}
+"""Cities that stand for an international body: the first of its names the article uses."""
+
 CAPITALS: dict[str, tuple[str, ...]] = {country: seats for country, _, seats in _TABLE}
 """The country's name -> its capitals and seats of government, for listing aliases."""
 

@@ -210,3 +210,8 @@ def test_an_apposition_is_not_a_list_of_actors():
 
 def test_the_short_name_of_an_international_body_is_that_body():
     assert speakers("The European Union met on Monday. The EU has rejected the toll.")[1] == "European Union"
+
+
+def test_brussels_is_the_european_body_the_article_names():
+    assert speakers("The European Commission met. Brussels has rejected the toll.")[1] == "European Commission"
+    assert speakers("Brussels has rejected the toll.") == ["Brussels"]
