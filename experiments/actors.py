@@ -62,6 +62,11 @@ def read_gold(folder: Path) -> list[dict]:
             entry = json.loads(line)
         except json.JSONDecodeError as error:
             raise SystemExit(f"{gold_path}:{number}: not JSON ({error.msg})") from None
+        if not isinstance(entry, dict) or "article" not in entry or not isinstance(entry.get("actors"), list):
+            raise SystemExit(f"{gold_path}:{number}: needs 'article' and a list of 'actors' (see the gold format)")
+        for actor in entry["actors"]:
+            if not isinstance(actor, dict) or "actor" not in actor or "stance" not in actor:
+                raise SystemExit(f"{gold_path}:{number}: every actor needs 'actor' and 'stance'")
         text_path = folder / "articles" / f"{entry['article']}.txt"
         if not text_path.is_file():
             raise SystemExit(f"{gold_path}:{number}: article file not found: {text_path}")

@@ -440,7 +440,12 @@ def summarize_options(command):
         command,
         [
             click.argument("document", type=click.Path(path_type=Path)),
-            click.option("--target", default=None, help="The proposal the article is about, e.g. 'a sugar tax'."),
+            click.option(
+                "--target",
+                default=None,
+                help="The proposal the article is about, e.g. 'a sugar tax' (given to target-aware models; "
+                "with others it only heads the table).",
+            ),
             model_path_option,
             click.option(
                 "--format",
