@@ -122,6 +122,13 @@ class ActorPage(ArticlePage):
         """The whole page as a string."""
         return super().render().replace("</style>", _CSS + "</style>", 1)
 
+    def _sentence(self, number: int, record: dict, names: dict[str, str]) -> str:
+        # the tip also names who speaks: an actor, the author, or nobody one can name
+        html = super()._sentence(number, record, names)
+        speaker = record.get("speaker") or "nobody named (left out)"
+        tip = f'role="tooltip" id="why{number}">'
+        return html.replace(tip, f"{tip}<div>speaker: <strong>{esc(speaker)}</strong></div>", 1)
+
     def _summary(self, counts, names) -> str:
         return self._actor_table(names) + super()._summary(counts, names)
 

@@ -161,6 +161,7 @@ def test_html_links_every_evidence_sentence_to_the_sentence_in_the_article(artic
     assert "Who stands where" in html and "<script" not in html
     links = re.findall(r'href="#(s\d+)"', html)
     assert links and all(f'id="{anchor}"' in html for anchor in links)
+    assert "speaker: <strong>Ana Ruiz</strong>" in html and "speaker: <strong>author</strong>" in html
     assert run(str(article_file), "--output", str(page)).exit_code == 2  # exists: --force to replace
 
 
