@@ -9,7 +9,7 @@ constraints), ``stanceclf.dataset``, ``stanceclf.data``, ``stanceclf.inference``
 ``stanceclf.training``, ``stanceclf.outofcore``, ``stanceclf.predicting``, ``stanceclf.describe``,
 ``stanceclf.metrics``, ``stanceclf.persist``, ``stanceclf.sentences``, ``stanceclf.suggesting``,
 ``stanceclf.summarize`` and ``stanceclf.errors``. Every other module (``actor_table``, ``actors``,
-``article_page``, ``attribution``, ``batch``, ``benchmarks``, ``cli``, ``conditions``, ``evidence``,
+``article_page``, ``attribution``, ``batch``, ``benchmarks``, ``cli``, ``conditions``, ``cues``, ``evidence``,
 ``features``, ``html_common``, ``interrupts``, ``labelling``, ``launcher``, ``places``,
 ``quality``, ``report_page``, ``sgd``, ``targets``, ``terminal``, ``topics``, ``vectorize``,
 ``versions``) is internal:

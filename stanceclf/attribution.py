@@ -44,196 +44,34 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stanceclf.actors import Actor, ActorIndex, capitalised_spans, read_span, word_set
+from stanceclf.actors import Actor, ActorIndex, capitalised_spans, read_span
+from stanceclf.cues import (
+    AND,
+    ANY_ORGANISATION,
+    AUXILIARIES,
+    DESCRIPTOR,
+    FILLER,
+    GENERIC,
+    GENERIC_GROUP,
+    GROUP,
+    GROUP_IN,
+    LEADING_CLAUSE,
+    OPENERS,
+    PERSON_ROLES,
+    PRONOUN,
+    ROLE,
+    SPEECH_NOUNS,
+    SPEECH_VERBS,
+    STANCE_NOUNS,
+    STANCE_VERBS,
+    SUBJECT_GAP,
+)
 from stanceclf.places import ADJECTIVES
 
 RULES = ("speech", "according", "quotes", "subject", "possessive", "pronouns", "roles", "places", "link", "short_names")
 """Every rule's name; ``rules=`` takes any subset (the default is all of them)."""
 
 AUTHOR = "author"
-
-SPEECH_VERBS = word_set(
-    """say says said tell tells told warn warns warned insist insists insisted argue argues argued add adds added
-    state states stated note notes noted claim claims claimed stress stresses stressed write writes wrote
-    announce announces announced declare declares declared maintain maintains maintained reply replies replied
-    counter counters countered urge urges urged caution cautions cautioned concede concedes conceded
-    acknowledge acknowledges acknowledged explain explains explained respond responds responded complain
-    complains complained predict predicts predicted vow vows vowed pledge pledges pledged promise promises
-    promised believe believes believed think thinks thought contend contends contended suggest suggests
-    suggested admit admits admitted signal signals signalled signaled hint hints hinted indicate indicates
-    indicated object objects objected protest protests protested tweet tweets tweeted remark remarks remarked
-    observe observes observed emphasise emphasises emphasised emphasize emphasizes emphasized reiterate
-    reiterates reiterated repeat repeats repeated confirm confirms confirmed comment comments commented
-    threaten threatens threatened demand demands demanded accuse accuses accused describe describes described
-    call calls called ask asks asked speak speaks spoke"""
-)
-STANCE_VERBS = (
-    word_set(
-        """oppose opposes opposed reject rejects rejected back backs backed support supports supported welcome
-    welcomes welcomed endorse endorses endorsed criticise criticises criticised criticize criticizes
-    criticized condemn condemns condemned refuse refuses refused favour favours favoured favor favors favored
-    resist resists resisted block blocks blocked agree agrees agreed approve approves approved vote votes
-    voted accept accepts accepted want wants wanted hope hopes hoped fear fears feared plan plans planned
-    intend intends intended seek seeks sought fight fights fought push pushes pushed champion champions
-    championed embrace embraces embraced dismiss dismisses dismissed attack attacks attacked slam slams
-    slammed praise praises praised applaud applauds applauded veto vetoes vetoed join joins joined
-    remain remains remained stand stands stood see sees saw view views viewed regard regards regarded
-    prefer prefers preferred propose proposes proposed offer offers offered set sets lobby lobbies lobbied
-    campaign campaigns campaigned wrote sign signs signed take takes took strike strikes struck voice voices voiced
-    express expresses expressed raise raises raised"""
-    )
-    | SPEECH_VERBS
-)
-AUXILIARIES = word_set(
-    """is are was were has have had will would could can may might does do did won't
-    wouldn't can't cannot isn't aren't wasn't doesn't don't didn't hasn't haven't"""
-)
-_ADVERB = (
-    r"(?:also|again|then|later|repeatedly|publicly|previously|earlier|separately|once|still|now|already|"
-    r"firmly|flatly|strongly|openly|quickly|long|categorically|reportedly|initially|only|not|never|even|"
-    r"on\s+\w+day|last\s+\w+|this\s+\w+|yesterday|today|\w+ly)"
-)
-_FILLER = re.compile(
-    rf"^(?:\s*,\s(?:[^,\"“”]|,(?=\d)){{1,120}},|\s*,)?\s*(?:(?:has|have|had|did|does|do|was|were|is|would|will|{_ADVERB})\s+)*$",
-    re.IGNORECASE,
-)
-_SUBJECT_GAP = re.compile(
-    rf"^(?:\s*,\s(?:[^,\"“”]|,(?=\d)){{1,120}},)?\s+(?:{_ADVERB}\s+)*(?P<verb>[\w']+)", re.IGNORECASE
-)
-_OPENERS = re.compile(
-    r"^(?:[\"“”]\s*)?(?:(?:but|and|yet|so|however|meanwhile|still|instead|now|also|even so|in response|in turn|"
-    r"in contrast|in a statement|on \w+|last \w+|this \w+|earlier|later|for (?:its|his|her|their) part|"
-    r"at the same time|for now|by contrast|separately|elsewhere|in \w+)\s*,?\s+)*",
-    re.IGNORECASE,
-)
-_LEADING_CLAUSE = re.compile(
-    r"^(?:if|when|while|although|though|after|before|unless|since|as|once|with|despite|asked|speaking)\b[^,]{1,160},\s+",
-    re.IGNORECASE,
-)
-_SPEECH_NOUNS = (
-    r"(?:office|spokes(?:man|woman|person)|press\s+office|ministry|government|cabinet|team|aides?|officials?|"
-    r"lawyers?|camp|campaign|statement|representatives?|envoy|ambassador|delegation|negotiators?|leadership|"
-    r"leaders?|chief|head|secretary|board|executives?|website)"
-)
-STANCE_NOUNS = (
-    r"(?:refusal|support|opposition|backing|rejection|objections?|veto|endorsement|resistance|approval|"
-    r"insistence|reluctance|willingness|readiness|position|stance|demands?|conditions?|criticism|calls?|"
-    r"hostility|scepticism|skepticism|enthusiasm|embrace|doubts?|reservations?|condition|pledge|promise|verdict)"
-)
-GENERIC = re.compile(
-    r"\b(?:critics|analysts|experts|economists|observers|commentators|opponents|supporters|campaigners|"
-    r"residents|protesters|diplomats|officials|sources|some|many|others|people|lawmakers|voters|"
-    r"businesses|farmers|drivers|scientists|researchers|insiders|detractors|skeptics|sceptics|proponents|advocates)$",
-    re.IGNORECASE,
-)
-_PRONOUN = re.compile(r"\b(he|she|they|it|i|we)\b", re.IGNORECASE)
-ROLE_NOUNS = (
-    "prime minister",
-    "finance minister",
-    "foreign minister",
-    "interior minister",
-    "transport minister",
-    "health minister",
-    "minister",
-    "president",
-    "chancellor",
-    "premier",
-    "mayor",
-    "governor",
-    "senator",
-    "commissioner",
-    "chairman",
-    "chairwoman",
-    "chief executive",
-    "spokesperson",
-    "spokesman",
-    "spokeswoman",
-    "leader",
-    "government",
-    "union",
-    "party",
-    "company",
-    "firm",
-    "group",
-    "commission",
-    "council",
-    "association",
-    "federation",
-    "confederation",
-    "ministry",
-    "committee",
-    "alliance",
-    "coalition",
-    "campaign",
-    "bank",
-    "agency",
-    "organisation",
-    "organization",
-    "league",
-    "chamber",
-    "opposition",
-    "administration",
-    "cabinet",
-    "parliament",
-    "movement",
-    "network",
-    "forum",
-    "institute",
-    "foundation",
-    "society",
-    "board",
-    "airline",
-    "carrier",
-    "operator",
-)
-_ADJECTIVES = "|".join(re.escape(a) for a in sorted(ADJECTIVES, key=len, reverse=True))
-_ROLE = re.compile(
-    r"\b(?:the|its|their|his|her)\s+(?:(?P<adj>"
-    + _ADJECTIVES
-    + r")\s+)?(?P<role>"
-    + "|".join(re.escape(r) for r in ROLE_NOUNS)
-    + r")s?\b(?!\s+(?:of|for)\b|(?-i:\s+[A-Z]))",
-    re.IGNORECASE,
-)
-_GROUP = re.compile(
-    r"\b(?P<adj>" + _ADJECTIVES + r")\s+(?:\w+\s+)?(?:officials|ministers|diplomats|negotiators|authorities|leaders|"
-    r"government|ministry|cabinet|administration|delegation)\b"
-)
-_ANY_ORGANISATION = {"company", "firm", "group", "carrier", "operator", "airline", "organisation", "organization"}
-# a few words describing the name that follows: "Rail operator EuroCargo", "The teachers' union NUT"
-_DESCRIPTOR = re.compile(
-    r"^(?:(?!(?:in|of|for|at|on|from|to|with|by|about|over|under|after|before|and|or)\b)[A-Za-z][\w'’\-]*\s+){1,3}$",
-    re.IGNORECASE,
-)
-_GENERIC_GROUP = re.compile(
-    r"\b(?:some|many|most|several|other|few)\s+(?:[a-z]+\s+)?[a-z]+s\b|\b(?:critics|analysts|experts|economists|"
-    r"observers|opponents|supporters|campaigners|residents|protesters|officials|sources|people|voters)\b",
-    re.IGNORECASE,
-)
-# "officials in Berlin": the government of the place that follows
-_GROUP_IN = re.compile(r"\b(?:officials|diplomats|ministers|authorities|negotiators)\s+in\s+$", re.IGNORECASE)
-_PERSON_ROLES = {
-    r
-    for r in ROLE_NOUNS
-    if r.split(" ")[-1]
-    in {
-        "minister",
-        "president",
-        "chancellor",
-        "premier",
-        "mayor",
-        "governor",
-        "senator",
-        "commissioner",
-        "chairman",
-        "chairwoman",
-        "executive",
-        "spokesperson",
-        "spokesman",
-        "spokeswoman",
-        "leader",
-    }
-}
 
 
 @dataclass
@@ -397,16 +235,16 @@ class Attributor:
                     continue
                 actor = self._resolve_role(roles[0] if roles else name.lower(), country, found, number)
             if span in ADJECTIVES:
-                group = _GROUP.match(text, start)
+                group = GROUP.match(text, start)
                 if not group:
                     continue  # "Italian farmers": a country's people, not its government
                 end = group.end()
-            officials = _GROUP_IN.search(text[:start]) if actor is not None and actor.country else None
+            officials = GROUP_IN.search(text[:start]) if actor is not None and actor.country else None
             if officials:
                 start = officials.start()
             found.append(Mention(start, end, actor))
             taken[start:end] = [True] * (end - start)
-        for match in _ROLE.finditer(text):
+        for match in ROLE.finditer(text):
             if any(taken[match.start() : match.end()]):
                 continue
             actor = None
@@ -419,11 +257,11 @@ class Attributor:
                     actor = self._unnamed(role)
             found.append(Mention(match.start(), match.end(), actor))
             taken[match.start() : match.end()] = [True] * (match.end() - match.start())
-        for match in _GENERIC_GROUP.finditer(text):  # "some head teachers": whom a later "they" may mean
+        for match in GENERIC_GROUP.finditer(text):  # "some head teachers": whom a later "they" may mean
             if not any(taken[match.start() : match.end()]):
                 found.append(Mention(match.start(), match.end(), None, generic=True))
         found.sort(key=lambda m: m.start)
-        for match in _PRONOUN.finditer(text):
+        for match in PRONOUN.finditer(text):
             if any(taken[match.start() : match.end()]):
                 continue
             word = match.group(1).lower()
@@ -440,7 +278,7 @@ class Attributor:
         name = f"the {role}"
         known = self.index.lookup(name)
         if known is None:
-            kind = "person" if role in _PERSON_ROLES else "government" if role == "government" else "organisation"
+            kind = "person" if role in PERSON_ROLES else "government" if role == "government" else "organisation"
             known = self.index._new(name, kind, None)
             known.roles.add(role)
         return known
@@ -481,15 +319,15 @@ class Attributor:
                 return actor
             if role == "government" and actor.kind == "government":
                 return actor
-            if role in _PERSON_ROLES:
+            if role in PERSON_ROLES:
                 continue
             if role not in ("government",) and any(re.search(rf"\b{re.escape(role)}\b", n, re.I) for n in actor.names):
                 return actor
-        if role in _ANY_ORGANISATION:  # "the company": the organisation named last, whatever its name
+        if role in ANY_ORGANISATION:  # "the company": the organisation named last, whatever its name
             for actor in self._candidates(found):
                 if actor is not None and actor.kind == "organisation" and not actor.name.startswith("the "):
                     return actor
-        if role in _PERSON_ROLES or role == "government":
+        if role in PERSON_ROLES or role == "government":
             for actor in self._candidates(found):
                 if (
                     actor is not None
@@ -535,10 +373,10 @@ class Attributor:
                 if mention.end > verb.start():
                     continue
                 gap = text[mention.end : verb.start()]
-                possessive = re.match(rf"^['’]s?\s+(?:\w+\s+)?{_SPEECH_NOUNS}", gap, re.IGNORECASE)
+                possessive = re.match(rf"^['’]s?\s+(?:\w+\s+)?{SPEECH_NOUNS}", gap, re.IGNORECASE)
                 if possessive:
                     gap = gap[possessive.end() :]
-                if _FILLER.match(gap):
+                if FILLER.match(gap):
                     return _said(mention, "speech", _coordinated(text, mentions, mention, backwards=True))
             spokes = re.search(r"\bspokes(?:man|woman|person)\s+for\s+$", before, re.IGNORECASE)
             after = text[verb.end() :]
@@ -620,23 +458,23 @@ class Attributor:
         """The ``subject`` rule, then what is left: the author, or None (a speaker nobody can name)."""
         mentions = self._mention_cache[number] if "subject" in self.rules else []
         if "subject" in self.rules:
-            head = _OPENERS.match(text.lstrip())
+            head = OPENERS.match(text.lstrip())
             rest_at = len(text) - len(text.lstrip()) + head.end()
-            clause = _LEADING_CLAUSE.match(text[rest_at:])
+            clause = LEADING_CLAUSE.match(text[rest_at:])
             if clause:
                 rest_at += clause.end()
-                rest_at += len(_OPENERS.match(text[rest_at:]).group())
+                rest_at += len(OPENERS.match(text[rest_at:]).group())
             head = _mention_at(mentions, rest_at)
             if head is not None and head.author:
                 return Attribution(None, True, "subject")
             # "Rail operator EuroCargo", "Consumer group BEUC": a few words describing the name
             described = [m for m in mentions if m.start > rest_at and not m.generic and m is not head][:1]
-            described = [m for m in described if _DESCRIPTOR.match(text[rest_at : m.start])]
+            described = [m for m in described if DESCRIPTOR.match(text[rest_at : m.start])]
             for mention in ([head] if head is not None else []) + described:
                 group = _coordinated(text, mentions, mention, backwards=False)
                 tail = text[(group[-1] if group else mention).end :]
-                possessive = re.match(rf"^['’]s?\s+(?:\w+\s+)?{_SPEECH_NOUNS}", tail, re.IGNORECASE)
-                gap = _SUBJECT_GAP.match(tail[possessive.end() :] if possessive else tail)
+                possessive = re.match(rf"^['’]s?\s+(?:\w+\s+)?{SPEECH_NOUNS}", tail, re.IGNORECASE)
+                gap = SUBJECT_GAP.match(tail[possessive.end() :] if possessive else tail)
                 verb = gap.group("verb").lower() if gap else ""
                 if verb in STANCE_VERBS or verb in AUXILIARIES:
                     if mention.actor is None:
@@ -653,9 +491,6 @@ def _said(mention: Mention, rule: str, group: list[Mention] | None = None) -> At
     return Attribution(mention.actor, False, rule, tuple(m.actor for m in group or () if m.actor))
 
 
-_AND = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|,?\s*as\s+well\s+as\s+)", re.IGNORECASE)
-
-
 def _coordinated(text: str, mentions: list[Mention], mention: Mention, *, backwards: bool) -> list[Mention]:
     """The mentions joined to ``mention`` by "and" or commas ("Poland, Hungary and Slovakia"),
     before it (``backwards``) or after it, nearest first."""
@@ -667,7 +502,7 @@ def _coordinated(text: str, mentions: list[Mention], mention: Mention, *, backwa
     while 0 <= index + step < len(mentions):
         other = mentions[index + step]
         between = text[other.end : current.start] if backwards else text[current.end : other.start]
-        if other.generic or other.author or not _AND.fullmatch(between):
+        if other.generic or other.author or not AND.fullmatch(between):
             break
         group.append(other)
         joins.append(between)

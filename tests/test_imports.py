@@ -17,8 +17,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "stanceclf"
 LAYERS = [
     {"errors", "features", "sgd", "metrics", "interrupts", "versions", "topics", "conditions", "html_common", "places"},
     {"params", "dataset", "targets", "evidence", "article_page", "report_page", "suggesting", "actors"},
-    {"persist", "benchmarks", "vectorize", "sentences", "attribution", "actor_table"},
-    {"data"},
+    {"persist", "benchmarks", "vectorize", "sentences", "cues", "actor_table"},
+    {"data", "attribution"},
     {"inference", "batch"},
     {"model", "describe", "predicting", "labelling", "summarize"},
     {"outofcore", "cluster", "terminal"},
