@@ -7,11 +7,12 @@ Supported modules (their public names keep working across minor releases):
 ``stanceclf`` (the names in ``__all__``), ``stanceclf.model``, ``stanceclf.params`` (the parameter
 constraints), ``stanceclf.dataset``, ``stanceclf.data``, ``stanceclf.inference``,
 ``stanceclf.training``, ``stanceclf.outofcore``, ``stanceclf.predicting``, ``stanceclf.describe``,
-``stanceclf.metrics``, ``stanceclf.persist``, ``stanceclf.sentences``, ``stanceclf.suggesting``
-and ``stanceclf.errors``. Every other module (``article_page``, ``batch``, ``benchmarks``, ``cli``,
-``conditions``, ``evidence``, ``features``, ``html_common``, ``interrupts``, ``labelling``,
-``launcher``, ``quality``, ``report_page``, ``sgd``, ``targets``, ``terminal``, ``topics``,
-``vectorize``, ``versions``) is internal:
+``stanceclf.metrics``, ``stanceclf.persist``, ``stanceclf.sentences``, ``stanceclf.suggesting``,
+``stanceclf.summarize`` and ``stanceclf.errors``. Every other module (``actor_table``, ``actors``,
+``article_page``, ``attribution``, ``batch``, ``benchmarks``, ``cli``, ``conditions``, ``cues``, ``evidence``,
+``features``, ``html_common``, ``interrupts``, ``labelling``, ``launcher``, ``places``,
+``quality``, ``report_page``, ``sgd``, ``targets``, ``terminal``, ``topics``, ``vectorize``,
+``versions``) is internal:
 it may change in any release. CONTRIBUTING.md maps them all.
 """
 
@@ -36,6 +37,7 @@ __all__ = [
     "iter_sentences",
     "predict_document",
     "suggest",
+    "summarize_document",
     "train",
     "train_out_of_core",
 ]
@@ -58,6 +60,7 @@ _WHERE = {
     "iter_sentences": "stanceclf.sentences",
     "predict_document": "stanceclf.sentences",
     "suggest": "stanceclf.suggesting",
+    "summarize_document": "stanceclf.summarize",
 }
 
 

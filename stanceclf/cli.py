@@ -29,6 +29,7 @@ from stanceclf.cli_options import (
     predict_options,
     reading_options,
     suggest_command_options,
+    summarize_options,
 )
 from stanceclf.errors import StanceError
 
@@ -129,6 +130,27 @@ def _warn(message: str) -> None:
 
 def _report(line: str, newline: bool) -> None:
     click.echo(line, nl=newline, err=True)
+
+
+@main.command()
+@summarize_options
+def summarize(document, target, model_path, fmt, output_path, force):
+    """Say who stands where in an article: each actor's stance, with the sentences it rests on.
+
+    \b
+    Examples:
+      stanceclf summarize article.txt --target "a sugar tax"
+      stanceclf summarize article.txt --format json
+      stanceclf summarize article.txt --output table.html
+    """
+    from stanceclf.summarize import summarize_file
+
+    if fmt is None:
+        suffix = output_path.suffix.lower().lstrip(".") if output_path is not None else ""
+        fmt = {"htm": "html"}.get(suffix, suffix) if suffix in ("json", "csv", "html", "htm") else "text"
+    text = summarize_file(document, target=target, model_path=model_path, fmt=fmt, output=output_path, force=force)
+    if text is not None:
+        click.echo(text)
 
 
 @main.command()

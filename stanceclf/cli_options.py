@@ -432,3 +432,36 @@ def predict_options(command):
             ),
         ],
     )
+
+
+def summarize_options(command):
+    """``summarize``'s options: the target, the model, the format and where to write."""
+    return with_options(
+        command,
+        [
+            click.argument("document", type=click.Path(path_type=Path)),
+            click.option(
+                "--target",
+                default=None,
+                help="The proposal the article is about, e.g. 'a sugar tax' (given to target-aware models; "
+                "with others it only heads the table).",
+            ),
+            model_path_option,
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(["text", "json", "csv", "html"]),
+                default=None,
+                help="Output format [default: by --output's extension, else text].",
+            ),
+            click.option(
+                "--output",
+                "-o",
+                "output_path",
+                type=click.Path(dir_okay=False, path_type=Path),
+                default=None,
+                help="Write here instead of stdout (atomically).",
+            ),
+            click.option("--force", is_flag=True, help="Replace an existing --output file."),
+        ],
+    )

@@ -148,3 +148,27 @@ def test_the_report_renders_its_parts_runs_nothing_and_fetches_nothing(tmp_path,
     assert "<script>document.title='PWNED'</script>We back the tram plan." in rendered_text(dom)
     assert hits == [] and requests == []
     screenshot(page, tmp_path, tmp_path / "report.png")
+
+
+def test_the_actor_table_page_renders_runs_nothing_fetches_nothing_and_links_its_sentences(tmp_path, trap):
+    pytest.importorskip("syntok")
+    base, hits = trap
+    article = tmp_path / "article.txt"
+    hostile = " ".join(hostile_statements(base))
+    article.write_text(
+        f"Trams for Porto\n\nAna Ruiz said she would back the tram plan. {hostile}\n\nThe union has rejected it.\n",
+        encoding="utf-8",
+    )
+    page = tmp_path / "actors.html"
+    result = CliRunner().invoke(main, ["summarize", str(article), "--output", str(page)])
+    assert result.exit_code == 0, result.output
+    dom, requests = open_page(page, tmp_path)
+    assert "<title>stanceclf: who stands where</title>" in dom and "PWNED</title>" not in dom
+    assert "<img" not in dom and "<iframe" not in dom and "<link" not in dom
+    text = rendered_text(dom)
+    assert "Who stands where" in text and "Ana Ruiz" in text and "the union" in text
+    assert "<script>document.title='PWNED'</script>We back the tram plan." in text
+    anchors = re.findall(r'href="#(s\d+)"', dom)
+    assert anchors and all(f'id="{anchor}"' in dom for anchor in anchors)
+    assert hits == [] and requests == []
+    screenshot(page, tmp_path, tmp_path / "actors.png")
