@@ -15,13 +15,24 @@ PACKAGE = Path(__file__).resolve().parent.parent / "stanceclf"
 # Each module may import only modules of lower layers (deferred imports inside functions count).
 # A new module takes the lowest layer above everything it imports; CONTRIBUTING.md shows the map.
 LAYERS = [
-    {"errors", "features", "sgd", "metrics", "interrupts", "versions", "topics", "conditions", "html_common"},
-    {"params", "dataset", "targets", "evidence", "article_page", "report_page", "suggesting"},
+    {
+        "errors",
+        "features",
+        "sgd",
+        "metrics",
+        "interrupts",
+        "versions",
+        "topics",
+        "conditions",
+        "html_common",
+        "calibration",
+    },
+    {"params", "dataset", "targets", "evidence", "article_page", "report_page", "suggesting", "abstention"},
     {"persist", "benchmarks", "vectorize", "sentences"},
     {"data"},
     {"inference", "batch"},
     {"model", "describe", "predicting", "labelling"},
-    {"outofcore", "cluster", "terminal"},
+    {"outofcore", "cluster", "terminal", "confidence"},
     {"training"},
     {"quality"},
     {"cli_options"},
