@@ -117,3 +117,14 @@ def test_train_with_a_target_precision_prints_and_stores_the_thresholds(labelled
 def test_calibration_options_that_cannot_work_are_refused(labelled_csv, tmp_path, options, message):
     result = run("train", labelled_csv, "-o", tmp_path / "m.stance", *options)
     assert result.exit_code == 2 and message in result.output
+
+
+def test_info_shows_the_temperature_and_the_thresholds(calibrated_model_file, model_file):
+    shown = run("info", "--model", calibrated_model_file).output
+    assert "calibrated  temperature" in shown and "abstains    below conditional" in shown
+    assert "calibrated" not in run("info", "--model", model_file).output
+    described = json.loads(run("info", "--model", calibrated_model_file, "--format", "json").output)
+    assert (
+        described["calibration"]["thresholds"] == load_predictor(calibrated_model_file).model.calibration["thresholds"]
+    )
+    assert "cv_log_loss" in described["calibration_fit"]
