@@ -7,8 +7,9 @@ Supported modules (their public names keep working across minor releases):
 ``stanceclf`` (the names in ``__all__``), ``stanceclf.model``, ``stanceclf.params`` (the parameter
 constraints), ``stanceclf.dataset``, ``stanceclf.data``, ``stanceclf.inference``,
 ``stanceclf.training``, ``stanceclf.outofcore``, ``stanceclf.predicting``, ``stanceclf.describe``,
-``stanceclf.metrics``, ``stanceclf.persist``, ``stanceclf.sentences``, ``stanceclf.suggesting``
-and ``stanceclf.errors``. Every other module (``article_page``, ``batch``, ``benchmarks``, ``cli``,
+``stanceclf.metrics``, ``stanceclf.persist``, ``stanceclf.sentences``, ``stanceclf.suggesting``,
+``stanceclf.calibration``, ``stanceclf.abstention``, ``stanceclf.confidence`` and ``stanceclf.errors``.
+Every other module (``article_page``, ``batch``, ``benchmarks``, ``cli``,
 ``conditions``, ``evidence``, ``features``, ``html_common``, ``interrupts``, ``labelling``,
 ``launcher``, ``quality``, ``report_page``, ``sgd``, ``targets``, ``terminal``, ``topics``,
 ``vectorize``, ``versions``) is internal:

@@ -190,5 +190,58 @@ def coverage_report(labels: Sequence, probabilities: np.ndarray, classes: Sequen
     return report
 
 
+def cross_fitted_precision(
+    labels: Sequence, probabilities: np.ndarray, classes: Sequence, folds: Sequence[int], target_precision: float
+) -> dict:
+    """Coverage and precision of thresholds on statements they were not chosen on.
+
+    For each fold, thresholds are chosen (:func:`choose_thresholds`) on the other folds'
+    statements and applied to this fold's; the answers are pooled. With folds of whole targets
+    this estimates what the thresholds give on new targets, which is usually a little less than
+    the precision they reach on the statements they were chosen on.
+
+    Returns
+    -------
+    dict
+        ``target_precision``, ``coverage``, ``precision`` (None if nothing was answered).
+    """
+    probabilities = np.asarray(probabilities, dtype=np.float64)
+    truth = np.asarray([str(y) for y in labels], dtype=object)
+    folds = np.asarray(folds)
+    answers = np.empty(len(truth), dtype=object)
+    for fold in np.unique(folds):
+        held_out = folds == fold
+        thresholds, _ = choose_thresholds(truth[~held_out], probabilities[~held_out], classes, target_precision)
+        answers[held_out] = Abstention(thresholds=thresholds).labels(probabilities[held_out], classes)
+    covered = answers != UNCERTAIN
+    return {
+        "target_precision": target_precision,
+        "coverage": float(covered.mean()) if len(truth) else 0.0,
+        "precision": float((answers[covered] == truth[covered]).mean()) if covered.any() else None,
+    }
+
+
+def target_for_precision(
+    labels: Sequence,
+    probabilities: np.ndarray,
+    classes: Sequence,
+    folds: Sequence[int],
+    goal: float,
+    candidates: Sequence[float] = (),
+) -> tuple[float | None, list[dict]]:
+    """The lowest target precision whose thresholds reach ``goal`` on held-out folds (:func:`cross_fitted_precision`).
+
+    ``candidates`` default to ``goal`` and up in steps of 0.005 to 0.99. Returns the chosen
+    target (None if no candidate reaches ``goal``) and every candidate's cross-fitted figures.
+    """
+    candidates = list(candidates) or [round(goal + 0.005 * k, 3) for k in range(int((0.99 - goal) / 0.005) + 1)]
+    rows = []
+    for target in candidates:
+        rows.append(cross_fitted_precision(labels, probabilities, classes, folds, target))
+        if rows[-1]["precision"] is not None and rows[-1]["precision"] >= goal:
+            return target, rows
+    return None, rows
+
+
 def _limit(threshold) -> float:
     return np.inf if threshold is None else float(threshold)

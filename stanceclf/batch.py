@@ -459,7 +459,7 @@ class _TextFormatter(_Formatter):
                 line = f"{where}\t{line}\t{_one_line(record['text'])}"
             lines.append(line)
             if "explain" in record:
-                lines.extend(_explanation_lines(record["label"], record["explain"]))
+                lines.extend(_explanation_lines(record.get("best_guess", record["label"]), record["explain"]))
                 lines.extend(_evidence_lines(record))
         return "\n".join(lines) + "\n"
 

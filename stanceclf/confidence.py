@@ -140,35 +140,14 @@ def out_of_fold_scores(
 ) -> np.ndarray:
     """Decision values of every statement from a fresh copy of ``model`` fitted without its fold."""
     from sklearn.base import clone
-    from sklearn.model_selection import GroupKFold, StratifiedKFold, cross_val_predict
+    from sklearn.model_selection import cross_val_predict
 
-    if folds < 2:
-        raise DataError(located(source, None, f"calibration needs at least 2 folds, got {folds}"))
-    if groups is not None:
-        if model.get_params().get("target_mode") == "per_target":
-            raise ParameterError(
-                "calibrating a per_target model on folds of whole targets would score every held-out statement "
-                "by class priors alone; calibrate without grouping by target"
-            )
-        distinct = len(set(groups))
-        if distinct < folds:
-            raise DataError(
-                located(
-                    source, None, f"{folds} calibration folds of whole targets need {folds} targets, found {distinct}"
-                )
-            )
-        splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
-    else:
-        smallest, count = min(Counter(labels).items(), key=lambda item: item[1])
-        if count < folds:
-            raise DataError(
-                located(
-                    source,
-                    None,
-                    f"label {smallest!r} has only {count} statements; {folds} calibration folds need {folds}",
-                )
-            )
-        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    if groups is not None and model.get_params().get("target_mode") == "per_target":
+        raise ParameterError(
+            "calibrating a per_target model on folds of whole targets would score every held-out statement "
+            "by class priors alone; calibrate without grouping by target"
+        )
+    splitter = calibration_splitter(labels, groups=groups, folds=folds, seed=seed, source=source)
     try:
         return cross_val_predict(
             clone(model),
@@ -181,6 +160,51 @@ def out_of_fold_scores(
         )
     except ValueError as error:  # a fold whose training part lacks a label
         raise DataError(located(source, None, f"cannot calibrate on {folds} folds ({error}); try fewer")) from None
+
+
+def calibration_splitter(
+    labels: Sequence[str],
+    *,
+    groups: Sequence[str] | None = None,
+    folds: int = DEFAULT_FOLDS,
+    seed: int = 0,
+    source="data",
+):
+    """The folds of :func:`out_of_fold_scores`: ``GroupKFold`` over ``groups`` (shuffled), else stratified."""
+    from sklearn.model_selection import GroupKFold, StratifiedKFold
+
+    if folds < 2:
+        raise DataError(located(source, None, f"calibration needs at least 2 folds, got {folds}"))
+    if groups is not None:
+        distinct = len(set(groups))
+        if distinct < folds:
+            raise DataError(
+                located(
+                    source, None, f"{folds} calibration folds of whole targets need {folds} targets, found {distinct}"
+                )
+            )
+        return GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+    smallest, count = min(Counter(labels).items(), key=lambda item: item[1])
+    if count < folds:
+        raise DataError(
+            located(
+                source, None, f"label {smallest!r} has only {count} statements; {folds} calibration folds need {folds}"
+            )
+        )
+    return StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+
+
+def fold_numbers(
+    labels: Sequence[str], *, groups: Sequence[str] | None = None, folds: int = DEFAULT_FOLDS, seed: int = 0
+) -> np.ndarray:
+    """The fold (0 to ``folds - 1``) in which :func:`out_of_fold_scores` scores each statement."""
+    splitter = calibration_splitter(labels, groups=groups, folds=folds, seed=seed)
+    numbers = np.empty(len(labels), dtype=np.int64)
+    for fold, (_, held_out) in enumerate(
+        splitter.split(np.zeros(len(labels)), np.asarray(labels, dtype=object), groups)
+    ):
+        numbers[held_out] = fold
+    return numbers
 
 
 def format_calibration(summary: dict) -> list[str]:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from stanceclf.abstention import UNCERTAIN, Abstention, abstention_for, choose_thresholds, coverage_report
+from stanceclf.abstention import (
+    UNCERTAIN,
+    Abstention,
+    abstention_for,
+    choose_thresholds,
+    coverage_report,
+    cross_fitted_precision,
+    target_for_precision,
+)
 from stanceclf.errors import ParameterError
 from stanceclf.persist import ModelData
 
@@ -96,3 +104,22 @@ def test_abstaining_is_refused_for_a_model_with_a_label_called_uncertain():
     with pytest.raises(ParameterError, match="label called 'uncertain'"):
         abstention_for(data, min_confidence=0.5)
     assert not abstention_for(data).active  # plain prediction still works
+
+
+def test_the_target_for_a_precision_is_the_lowest_whose_thresholds_reach_it_on_held_out_folds():
+    labels, probabilities = noisy_predictions(n=4000, seed=2)
+    folds = np.arange(len(labels)) % 5
+    target, rows = choose_target = target_for_precision(labels, probabilities, CLASSES, folds, 0.9)
+    assert choose_target[0] == rows[-1]["target_precision"] == target
+    assert rows[-1]["precision"] >= 0.9
+    assert all(row["precision"] < 0.9 for row in rows[:-1])
+    assert rows[0]["target_precision"] == 0.9
+
+
+def test_cross_fitted_thresholds_are_chosen_without_the_fold_they_are_applied_to():
+    # every answer is 'oppose': right in fold 1, wrong in fold 0. Chosen on fold 1, fold 0 is answered
+    # (and wrongly); chosen on fold 0, 'oppose' never reaches the precision and fold 1 is uncertain.
+    probabilities = np.array([[0.1, 0.8, 0.1]] * 4)
+    labels = ["support", "support", "oppose", "oppose"]
+    result = cross_fitted_precision(labels, probabilities, CLASSES, [0, 0, 1, 1], 0.9)
+    assert result["coverage"] == 0.5 and result["precision"] == 0.0

@@ -128,3 +128,11 @@ def test_info_shows_the_temperature_and_the_thresholds(calibrated_model_file, mo
         described["calibration"]["thresholds"] == load_predictor(calibrated_model_file).model.calibration["thresholds"]
     )
     assert "cv_log_loss" in described["calibration_fit"]
+
+
+def test_an_uncertain_answer_still_explains_the_label_the_model_leaned_to(model_file):
+    result = run("predict", "--model", model_file, "--explain", "--min-confidence", "1", TEXTS[0])
+    leaned = run("predict", "--model", model_file, TEXTS[0]).output.strip()
+    lines = result.output.splitlines()
+    assert lines[0] == "uncertain"
+    assert lines[2].startswith(f"  {leaned} over ")

@@ -68,3 +68,15 @@ def test_calibration_holding_out_targets_needs_as_many_targets_as_folds(labelled
 def test_a_target_precision_outside_zero_to_one_is_refused(labelled_csv):
     with pytest.raises(ParameterError, match="must be in"):
         train(load_dataset(labelled_csv), target_precision=1.5)
+
+
+def test_fold_numbers_keep_each_target_in_one_fold_and_match_the_calibration_folds():
+    from stanceclf.confidence import calibration_splitter, fold_numbers
+
+    labels = ["a", "b"] * 30
+    groups = [f"t{i % 6}" for i in range(60)]
+    numbers = fold_numbers(labels, groups=groups, folds=3)
+    assert sorted(set(numbers.tolist())) == [0, 1, 2]
+    assert all(len({n for n, g in zip(numbers, groups) if g == target}) == 1 for target in set(groups))
+    splits = list(calibration_splitter(labels, groups=groups, folds=3).split(np.zeros(60), labels, groups))
+    assert all((numbers[held_out] == fold).all() for fold, (_, held_out) in enumerate(splits))
