@@ -1,4 +1,4 @@
-"""Fitting a model's calibration on cross-validated predictions: one temperature, optional thresholds.
+"""A model's calibration: fitted on cross-validated predictions (a temperature, thresholds), and reported.
 
 :func:`calibrate` cross-validates fresh copies of the model on its own training data (folds of
 whole targets with ``groups``, else stratified by label), pools the out-of-fold decision values,
@@ -7,6 +7,8 @@ given a target precision, picks per-label abstention thresholds on the calibrate
 probabilities (:func:`stanceclf.abstention.choose_thresholds`). What it fits goes into the
 model's ``calibration_`` (and so into its file); how well it did, into the returned summary.
 What :func:`stanceclf.train` runs with ``calibrate=True`` or ``target_precision``.
+:func:`confidence_report` is what :func:`stanceclf.evaluate` adds: the ECE, and coverage and
+precision at the stored thresholds. numpy only at import; scikit-learn only to cross-validate.
 """
 
 from __future__ import annotations
@@ -16,8 +18,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from stanceclf.abstention import UNCERTAIN, Abstention, choose_thresholds
-from stanceclf.calibration import expected_calibration_error, fit_temperature, log_loss, scaled_probabilities
+from stanceclf.abstention import UNCERTAIN, Abstention, choose_thresholds, coverage_report
+from stanceclf.calibration import (
+    DEFAULT_BINS,
+    expected_calibration_error,
+    fit_temperature,
+    log_loss,
+    scaled_probabilities,
+)
 from stanceclf.errors import DataError, ParameterError, located
 
 DEFAULT_FOLDS = 5
@@ -230,4 +238,53 @@ def format_calibration(summary: dict) -> list[str]:
                     f"  {label:<15} confidence >= {detail['threshold']:.3f}: precision {detail['precision']:.3f}, "
                     f"{detail['answered']:,} of {detail['predicted']:,} answered"
                 )
+    return lines
+
+
+def confidence_report(model, labels, probabilities, classes) -> dict:
+    """How far the probabilities can be trusted, and what abstaining by the model's thresholds gives.
+
+    Returns ``{"calibration": {"ece", "n_bins", "binning", "temperature"}}`` (top-label ECE over
+    equal-width bins, see :mod:`stanceclf.calibration`) and, when the model stores per-label
+    thresholds, ``"abstention"``: :func:`stanceclf.abstention.coverage_report` at those
+    thresholds, with the ``thresholds`` and ``target_precision``.
+    """
+    stored = (getattr(getattr(model, "model", None), "calibration", None) or getattr(model, "calibration_", None)) or {}
+    report: dict = {
+        "calibration": {
+            "ece": expected_calibration_error(labels, probabilities, classes),
+            "n_bins": DEFAULT_BINS,
+            "binning": "equal-width bins of the top-label probability",
+            "temperature": stored.get("temperature", 1.0),
+        }
+    }
+    if stored.get("thresholds") is not None:
+        rule = Abstention(thresholds=stored["thresholds"])
+        report["abstention"] = {
+            "thresholds": stored["thresholds"],
+            "target_precision": stored["target_precision"],
+            **coverage_report(labels, probabilities, classes, rule),
+        }
+    return report
+
+
+def format_confidence(report: dict) -> list[str]:
+    """The lines ``stanceclf evaluate`` adds for :func:`confidence_report`'s fields."""
+    lines = []
+    if "calibration" in report:
+        calibration = report["calibration"]
+        lines += [
+            "",
+            f"ECE         {calibration['ece']:.4f}  (top-label, {calibration['n_bins']} equal-width bins; "
+            f"temperature {calibration['temperature']:.3f})",
+        ]
+    if "abstention" in report:
+        abstention = report["abstention"]
+        precision = "n/a" if abstention["precision"] is None else f"{abstention['precision']:.4f}"
+        f1 = "n/a" if abstention["macro_f1"] is None else f"{abstention['macro_f1']:.4f}"
+        lines.append(
+            f"abstaining by the stored thresholds (for precision {abstention['target_precision']:.2f}): "
+            f"coverage {abstention['coverage']:.4f} ({abstention['answered']} of {abstention['n']} answered), "
+            f"precision {precision}, macro-F1 on the answered {f1}"
+        )
     return lines

@@ -232,7 +232,7 @@ def evaluate(
     (:func:`stanceclf.report_page.render_report`): the scores, the confusion matrix, scores
     per target, a reliability diagram and the most confident mistakes with their evidence.
     The report also holds ``calibration`` (the expected calibration error) and, for a model
-    with stored abstention thresholds, ``abstention`` (see :func:`confidence_report`).
+    with stored abstention thresholds, ``abstention`` (see :func:`stanceclf.confidence.confidence_report`).
     """
     uses_targets = _uses_targets(getattr(model, "model", None) or model)
     check_labels_known(dataset, [str(label) for label in model.classes_])
@@ -246,6 +246,8 @@ def evaluate(
     predicted = [classes[i] for i in probabilities.argmax(axis=1).tolist()]
     labels = sorted(set(classes) | set(dataset.labels))
     report = classification_report(dataset.labels, predicted, labels)
+    from stanceclf.confidence import confidence_report
+
     report.update(confidence_report(model, dataset.labels, probabilities, classes))
     if semeval:
         report.update(_semeval(dataset, predicted))
@@ -253,36 +255,6 @@ def evaluate(
         _write_predictions(predictions, fmt, dataset, predicted, probabilities, classes)
     if report_path is not None:
         _write_report(report_path, report, model, dataset, predicted, probabilities.max(axis=1).tolist(), uses_targets)
-    return report
-
-
-def confidence_report(model, labels, probabilities, classes) -> dict:
-    """How far the probabilities can be trusted, and what abstaining by the model's thresholds gives.
-
-    Returns ``{"calibration": {"ece", "n_bins", "binning", "temperature"}}`` (top-label ECE over
-    equal-width bins, see :mod:`stanceclf.calibration`) and, when the model stores per-label
-    thresholds, ``"abstention"``: :func:`stanceclf.abstention.coverage_report` at those
-    thresholds, with the ``thresholds`` and ``target_precision``.
-    """
-    from stanceclf.abstention import Abstention, coverage_report
-    from stanceclf.calibration import DEFAULT_BINS, expected_calibration_error
-
-    stored = (getattr(getattr(model, "model", None), "calibration", None) or getattr(model, "calibration_", None)) or {}
-    report: dict = {
-        "calibration": {
-            "ece": expected_calibration_error(labels, probabilities, classes),
-            "n_bins": DEFAULT_BINS,
-            "binning": "equal-width bins of the top-label probability",
-            "temperature": stored.get("temperature", 1.0),
-        }
-    }
-    if stored.get("thresholds") is not None:
-        rule = Abstention(thresholds=stored["thresholds"])
-        report["abstention"] = {
-            "thresholds": stored["thresholds"],
-            "target_precision": stored["target_precision"],
-            **coverage_report(labels, probabilities, classes, rule),
-        }
     return report
 
 
@@ -547,27 +519,8 @@ def format_evaluation(report: dict) -> str:
     from stanceclf.metrics import format_report
 
     if "folds" not in report:
-        return format_report(report) + "".join(f"\n{line}" for line in _confidence_lines(report))
+        from stanceclf.confidence import format_confidence
+
+        return format_report(report) + "".join(f"\n{line}" for line in format_confidence(report))
     kind = "cross-validation holding out whole targets" if report.get("group_by") else "stratified cross-validation"
     return f"{report['folds']}-fold {kind} (out-of-fold predictions pooled)\n" + format_report(report)
-
-
-def _confidence_lines(report: dict) -> list[str]:
-    lines = []
-    if "calibration" in report:
-        calibration = report["calibration"]
-        lines += [
-            "",
-            f"ECE         {calibration['ece']:.4f}  (top-label, {calibration['n_bins']} equal-width bins; "
-            f"temperature {calibration['temperature']:.3f})",
-        ]
-    if "abstention" in report:
-        abstention = report["abstention"]
-        precision = "n/a" if abstention["precision"] is None else f"{abstention['precision']:.4f}"
-        f1 = "n/a" if abstention["macro_f1"] is None else f"{abstention['macro_f1']:.4f}"
-        lines.append(
-            f"abstaining by the stored thresholds (for precision {abstention['target_precision']:.2f}): "
-            f"coverage {abstention['coverage']:.4f} ({abstention['answered']} of {abstention['n']} answered), "
-            f"precision {precision}, macro-F1 on the answered {f1}"
-        )
-    return lines
