@@ -136,3 +136,19 @@ def test_an_uncertain_answer_still_explains_the_label_the_model_leaned_to(model_
     lines = result.output.splitlines()
     assert lines[0] == "uncertain"
     assert lines[2].startswith(f"  {leaned} over ")
+
+
+def test_plain_predict_with_a_calibrated_model_imports_neither_scikit_learn_scipy_nor_matplotlib(calibrated_model_file):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, atexit\n"
+        "atexit.register(lambda: print(sorted(m for m in ('sklearn', 'scipy', 'matplotlib', 'click') "
+        "if m in sys.modules), file=sys.stderr))\n"
+        "from stanceclf.launcher import main\n"
+        f"main(['predict', '--model', {str(calibrated_model_file)!r}, 'We back the plan.'])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "[]"
