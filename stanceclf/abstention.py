@@ -129,7 +129,8 @@ def choose_thresholds(
     best = probabilities.argmax(axis=1) if len(probabilities) else np.zeros(0, dtype=np.int64)
     confidence = probabilities[np.arange(len(best)), best] if len(best) else np.zeros(0)
     truth = np.asarray([str(y) for y in labels], dtype=object)
-    thresholds, details = {}, {}
+    thresholds: dict[str, float | None] = {}
+    details: dict[str, dict] = {}
     for k, label in enumerate(names):
         rows = np.flatnonzero(best == k)
         order = rows[np.argsort(-confidence[rows], kind="stable")]
@@ -168,13 +169,14 @@ def coverage_report(labels: Sequence, probabilities: np.ndarray, classes: Sequen
     truth = np.asarray([str(y) for y in labels], dtype=object)
     covered = answers != UNCERTAIN
     answered = int(covered.sum())
-    report = {
+    per_label: dict[str, dict] = {}
+    report: dict = {
         "n": len(truth),
         "answered": answered,
         "coverage": answered / len(truth) if len(truth) else 0.0,
         "precision": float((answers[covered] == truth[covered]).mean()) if answered else None,
         "macro_f1": None,
-        "per_label": {},
+        "per_label": per_label,
     }
     if answered:
         names = sorted({str(c) for c in classes} | set(truth[covered].tolist()))
@@ -183,7 +185,7 @@ def coverage_report(labels: Sequence, probabilities: np.ndarray, classes: Sequen
         ]
     for label in [str(c) for c in classes]:
         given = answers == label
-        report["per_label"][label] = {
+        per_label[label] = {
             "answered": int(given.sum()),
             "precision": float((truth[given] == label).mean()) if given.any() else None,
         }
@@ -197,8 +199,8 @@ def cross_fitted_precision(
 
     For each fold, thresholds are chosen (:func:`choose_thresholds`) on the other folds'
     statements and applied to this fold's; the answers are pooled. With folds of whole targets
-    this estimates what the thresholds give on new targets, which is usually a little less than
-    the precision they reach on the statements they were chosen on.
+    this estimates what the thresholds give on new targets, which can be less than the precision
+    they reach on the statements they were chosen on.
 
     Returns
     -------
@@ -207,10 +209,10 @@ def cross_fitted_precision(
     """
     probabilities = np.asarray(probabilities, dtype=np.float64)
     truth = np.asarray([str(y) for y in labels], dtype=object)
-    folds = np.asarray(folds)
+    fold_of = np.asarray(folds)
     answers = np.empty(len(truth), dtype=object)
-    for fold in np.unique(folds):
-        held_out = folds == fold
+    for fold in np.unique(fold_of):
+        held_out = fold_of == fold
         thresholds, _ = choose_thresholds(truth[~held_out], probabilities[~held_out], classes, target_precision)
         answers[held_out] = Abstention(thresholds=thresholds).labels(probabilities[held_out], classes)
     covered = answers != UNCERTAIN

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TypeGuard
 
 import numpy as np
 
@@ -56,15 +57,16 @@ def scaled_probabilities(scores: np.ndarray, temperature: float = 1.0) -> np.nda
     return scaled
 
 
-def log_loss(scores: np.ndarray, codes: np.ndarray, temperature: float = 1.0) -> float:
+def log_loss(scores: np.ndarray, codes: Sequence[int] | np.ndarray, temperature: float = 1.0) -> float:
     """Mean negative log-likelihood of the true labels (column ``codes``) under ``scores / temperature``."""
     scaled = _two_columns(scores) / temperature
     top = scaled.max(axis=1, keepdims=True)
     log_normaliser = np.log(np.exp(scaled - top).sum(axis=1)) + top[:, 0]
-    return float(np.mean(log_normaliser - scaled[np.arange(len(codes)), codes]))
+    rows = np.arange(len(scaled))
+    return float(np.mean(log_normaliser - scaled[rows, np.asarray(codes, dtype=np.int64)]))
 
 
-def fit_temperature(scores: np.ndarray, codes: Sequence[int]) -> float:
+def fit_temperature(scores: np.ndarray, codes: Sequence[int] | np.ndarray) -> float:
     """The temperature that minimises the log loss of ``scores`` for the true label columns ``codes``.
 
     The log loss is convex in ``1 / T``, so a golden-section search over ``log T`` between
@@ -76,22 +78,22 @@ def fit_temperature(scores: np.ndarray, codes: Sequence[int]) -> float:
     >>> 1.0 < fit_temperature(scores, [0, 1, 1, 0])  # one confident mistake in four: soften
     True
     """
-    codes = np.asarray(codes, dtype=np.int64)
-    if len(codes) == 0:
+    true_columns = np.asarray(codes, dtype=np.int64)
+    if len(true_columns) == 0:
         raise ValueError("fitting a temperature needs at least one statement")
     low, high = math.log(MIN_TEMPERATURE), math.log(MAX_TEMPERATURE)
     ratio = (math.sqrt(5) - 1) / 2
     a, b = high - ratio * (high - low), low + ratio * (high - low)
-    loss_a, loss_b = log_loss(scores, codes, math.exp(a)), log_loss(scores, codes, math.exp(b))
+    loss_a, loss_b = log_loss(scores, true_columns, math.exp(a)), log_loss(scores, true_columns, math.exp(b))
     while high - low > 1e-9:
         if loss_a <= loss_b:
             high, b, loss_b = b, a, loss_a
             a = high - ratio * (high - low)
-            loss_a = log_loss(scores, codes, math.exp(a))
+            loss_a = log_loss(scores, true_columns, math.exp(a))
         else:
             low, a, loss_a = a, b, loss_b
             b = low + ratio * (high - low)
-            loss_b = log_loss(scores, codes, math.exp(b))
+            loss_b = log_loss(scores, true_columns, math.exp(b))
     return math.exp((low + high) / 2)
 
 
@@ -195,7 +197,7 @@ def check_calibration(calibration, classes: Sequence[str]) -> str | None:
     if calibration.get("method") != "temperature":
         return f"calibration method {calibration.get('method')!r} is not 'temperature'"
     temperature = calibration.get("temperature")
-    if not _is_number(temperature) or not MIN_TEMPERATURE <= temperature <= MAX_TEMPERATURE:
+    if not (_is_number(temperature) and MIN_TEMPERATURE <= temperature <= MAX_TEMPERATURE):
         return f"calibration temperature {temperature!r} is outside [{MIN_TEMPERATURE}, {MAX_TEMPERATURE}]"
     folds = calibration.get("folds")
     if folds is not None and (type(folds) is not int or folds < 2):
@@ -210,14 +212,14 @@ def check_calibration(calibration, classes: Sequence[str]) -> str | None:
             if value is not None and (not _is_number(value) or not 0.0 <= value <= 1.0):
                 return f"calibration threshold {value!r} of {label!r} is not a probability or null"
         target = calibration.get("target_precision")
-        if not _is_number(target) or not 0.0 < target <= 1.0:
+        if not (_is_number(target) and 0.0 < target <= 1.0):
             return f"calibration target_precision {target!r} is not in (0, 1]"
     elif "target_precision" in calibration:
         return "calibration target_precision without thresholds"
     return None
 
 
-def _is_number(value) -> bool:
+def _is_number(value) -> TypeGuard[float]:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
