@@ -8,11 +8,12 @@ Supported modules (their public names keep working across minor releases):
 constraints), ``stanceclf.dataset``, ``stanceclf.data``, ``stanceclf.inference``,
 ``stanceclf.training``, ``stanceclf.outofcore``, ``stanceclf.predicting``, ``stanceclf.describe``,
 ``stanceclf.metrics``, ``stanceclf.persist``, ``stanceclf.sentences``, ``stanceclf.suggesting``,
-``stanceclf.summarize`` and ``stanceclf.errors``. Every other module (``actor_table``, ``actors``,
-``article_page``, ``attribution``, ``batch``, ``benchmarks``, ``cli``, ``conditions``, ``cues``, ``evidence``,
-``features``, ``html_common``, ``interrupts``, ``labelling``, ``launcher``, ``places``,
-``quality``, ``report_page``, ``sgd``, ``targets``, ``terminal``, ``topics``, ``vectorize``,
-``versions``) is internal:
+``stanceclf.summarize``, ``stanceclf.calibration``, ``stanceclf.abstention``, ``stanceclf.confidence``
+and ``stanceclf.errors``. Every other module (``actor_table``, ``actors``, ``article_page``,
+``attribution``, ``batch``, ``benchmarks``, ``cli``, ``conditions``, ``cues``, ``evidence``,
+``features``, ``html_common``, ``interrupts``, ``labelling``, ``launcher``, ``offsets``, ``places``,
+``quality``, ``report_page``, ``sgd``, ``targets``, ``terminal``, ``topics``, ``tweets``,
+``vectorize``, ``versions``) is internal:
 it may change in any release. CONTRIBUTING.md maps them all.
 """
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from stanceclf.abstention import UNCERTAIN
 from stanceclf.errors import DataError, ParameterError, located
 from stanceclf.features import split_document
 
@@ -106,6 +107,7 @@ def predict_rows(
     on_chunk: Callable[[BatchProgress], object] | None = None,
     should_stop: Callable[[], bool] | None = None,
     source: str = "input",
+    abstention=None,
 ) -> BatchProgress:
     """Predict every ``(line, text)`` row and ``write`` the formatted output, chunk by chunk.
 
@@ -135,6 +137,9 @@ def predict_rows(
         prefix: the closing bracket of ``json`` is still written).
     source : str
         The input's name, for messages about its rows.
+    abstention : stanceclf.abstention.Abstention, optional
+        When active, statements it finds too uncertain are labelled ``uncertain``, and every
+        row gets a ``best_guess`` column (field) with the most probable label.
 
     Returns
     -------
@@ -143,7 +148,7 @@ def predict_rows(
         that catches ``KeyboardInterrupt`` knows how far it got).
     """
     progress = progress if progress is not None else BatchProgress()
-    formatter = _FORMATTERS[fmt](predictor.classes_, proba, explain)
+    formatter = _FORMATTERS[fmt](predictor.classes_, proba, explain, abstention)
     formatter.source = source
     write(formatter.header())
     pending = chunks(rows, chunk_size)
@@ -375,10 +380,15 @@ def neutralise_formula(cell: str) -> str:
 class _Formatter:
     source = "input"  # where the rows come from, for messages
 
-    def __init__(self, classes, proba: bool, explain: int):
+    def __init__(self, classes, proba: bool, explain: int, abstention=None):
         self.classes = [str(c) for c in classes]
         self.proba = proba
         self.explain = explain
+        self.abstention = abstention if abstention is not None and abstention.active else None
+
+    def uncertain(self, probabilities) -> np.ndarray | None:
+        """Which rows are answered ``uncertain`` (None without abstention)."""
+        return None if self.abstention is None else self.abstention.mask(probabilities, self.classes)
 
     def header(self) -> str:
         return ""
@@ -394,18 +404,17 @@ class _Formatter:
 
     def records(self, texts, probabilities, explanations, extras=None, fields=None):
         best = np.argmax(probabilities, axis=1)
+        uncertain = self.uncertain(probabilities)
         for i, document in enumerate(texts):
             text, target = split_document(document)
             record = dict(fields[i]) if fields is not None else {}
             record["text"] = text
             if not isinstance(document, str):
                 record["target"] = target
-            record.update(
-                {
-                    "label": self.classes[best[i]],
-                    "proba": {c: float(p) for c, p in zip(self.classes, probabilities[i])},
-                }
-            )
+            record["label"] = UNCERTAIN if uncertain is not None and uncertain[i] else self.classes[best[i]]
+            if uncertain is not None:
+                record["best_guess"] = self.classes[best[i]]
+            record["proba"] = {c: float(p) for c, p in zip(self.classes, probabilities[i])}
             if explanations is not None:
                 why = explanations[i]
                 record["explain"] = {
@@ -433,7 +442,7 @@ def passed_through_name(column: str) -> str:
     return column
 
 
-_OUTPUT_COLUMNS = {"text", "target", "label", "proba", "explain", "evidence", "condition"}
+_OUTPUT_COLUMNS = {"text", "target", "label", "best_guess", "proba", "explain", "evidence", "condition"}
 
 
 class _TextFormatter(_Formatter):
@@ -450,7 +459,7 @@ class _TextFormatter(_Formatter):
                 line = f"{where}\t{line}\t{_one_line(record['text'])}"
             lines.append(line)
             if "explain" in record:
-                lines.extend(_explanation_lines(record["label"], record["explain"]))
+                lines.extend(_explanation_lines(record.get("best_guess", record["label"]), record["explain"]))
                 lines.extend(_evidence_lines(record))
         return "\n".join(lines) + "\n"
 
@@ -517,9 +526,17 @@ class _JsonlFormatter(_Formatter):
             return
         labels = [json.dumps(c, ensure_ascii=False) for c in self.classes]
         keys = [f'"label": {label}, "proba": {{' for label in labels]
+        uncertain = self.uncertain(probabilities)
+        if uncertain is not None:  # "label": "uncertain" where abstaining, and the best guess always
+            answered = [f'"label": {label}, "best_guess": {label}, "proba": {{' for label in labels]
+            abstained = [f'"label": "{UNCERTAIN}", "best_guess": {label}, "proba": {{' for label in labels]
+            keys = answered + abstained
         # "%r" of a float is its repr, the shortest string that reads back as the same float
         probabilities_of = ", ".join(label.replace("%", "%%") + ": %r" for label in labels) + "}}"
-        best = np.argmax(probabilities, axis=1).tolist()
+        best = np.argmax(probabilities, axis=1)
+        if uncertain is not None:
+            best = best + len(labels) * uncertain
+        best = best.tolist()
         quote = encode_basestring  # what json.dumps(text, ensure_ascii=False) does, without its overhead
         for document, row, choice in zip(texts, probabilities.tolist(), best):
             text, target = split_document(document)
@@ -553,6 +570,7 @@ class _CsvFormatter(_Formatter):
 
     def _columns(self, with_target: bool) -> str:
         columns = list(self.leading_columns or []) + ["text"] + (["target"] if with_target else []) + ["label"]
+        columns += ["best_guess"] if self.abstention is not None else []
         columns += [f"proba_{c}" for c in self.classes] if self.proba else []
         columns += ["explain"] if self.explain else []
         return csv_line(columns + [passed_through_name(name) for name in self.extra_columns or []])
@@ -584,6 +602,8 @@ class _CsvFormatter(_Formatter):
             if "target" in record:
                 cells.append(neutralise_formula(record["target"]))
             cells.append(record["label"])
+            if "best_guess" in record:
+                cells.append(record["best_guess"])
             if self.proba:
                 cells += [repr(p) for p in record["proba"].values()]
             if "explain" in record:
@@ -620,11 +640,11 @@ def csv_line(cells: list[str]) -> str:
 class _HtmlFormatter(_Formatter):
     """One self-contained page (:class:`stanceclf.article_page.ArticlePage`), written at the end."""
 
-    def __init__(self, classes, proba: bool, explain: int):
+    def __init__(self, classes, proba: bool, explain: int, abstention=None):
         from stanceclf.article_page import ArticlePage
 
-        super().__init__(classes, proba, explain or 5)  # the page always shows its evidence
-        self.page = ArticlePage(self.classes)
+        super().__init__(classes, proba, explain or 5, abstention)  # the page always shows its evidence
+        self.page = ArticlePage(self.classes + ([UNCERTAIN] if self.abstention is not None else []))
 
     def rows(self, texts, probabilities, explanations, first: bool, extras=None, fields=None) -> str:
         for record in self.records(texts, probabilities, explanations, fields=fields):

@@ -15,6 +15,7 @@ import click
 
 from stanceclf.cli_options import (
     READING_NAMES,
+    calibration_options,
     cluster_predict_options,
     column_options,
     cv_options,
@@ -159,6 +160,7 @@ def summarize(document, target, model_path, fmt, output_path, force):
 @column_options
 @model_options
 @cv_options("Also report K-fold cross-validated macro-F1.")
+@calibration_options
 @out_of_core_options
 @click.option("--force", is_flag=True, help="Replace an existing model file.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -172,10 +174,11 @@ def train(data, output_path, cv, group_by, jobs, out_of_core, chunk_size, force,
     Examples:
       stanceclf train datasets/stance.csv --split train --output my.stance --cv 5
       stanceclf train posts.csv --out-of-core --word-ngrams 1-2 --char-ngrams none -o big.stance
+      stanceclf train datasets/stance.csv -o sure.stance --target-precision 0.9 --group-by target
     """
     from stanceclf.training import format_summary, train_file
 
-    reading = {name: options.pop(name) for name in READING_NAMES}
+    reading = {name: options.pop(name) for name in READING_NAMES + ("calibrate", "target_precision")}
     summary = train_file(
         data,
         output_path,

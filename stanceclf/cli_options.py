@@ -332,6 +332,27 @@ def out_of_core_options(command):
     return with_options(command, options)
 
 
+def calibration_options(command):
+    """``train``'s ``--calibrate`` and ``--target-precision``."""
+    options = [
+        click.option(
+            "--calibrate",
+            is_flag=True,
+            help="Fit a temperature to cross-validated predictions (--cv K folds, else 5; --group-by target) and "
+            "store it, so that probabilities mean what they say.",
+        ),
+        click.option(
+            "--target-precision",
+            type=click.FloatRange(0, 1, min_open=True),
+            default=None,
+            metavar="P",
+            help="Calibrate, and store per-label thresholds reaching precision P on the folds: predict then answers "
+            "'uncertain' below them.",
+        ),
+    ]
+    return with_options(command, options)
+
+
 def evaluation_options(command):
     """``evaluate``'s ``--predictions``, ``--metric``, ``--report`` and ``--dask``."""
     command = report_option(
@@ -423,6 +444,20 @@ def predict_options(command):
                 type=click.IntRange(min=1),
                 default=None,
                 help="Print a progress line to stderr every N rows, with % done and time left for a file.",
+            ),
+            click.option(
+                "--min-confidence",
+                type=click.FloatRange(0, 1),
+                default=None,
+                metavar="P",
+                help="Answer 'uncertain' where the highest probability is below P (csv/json/jsonl add a best_guess "
+                "column).",
+            ),
+            click.option(
+                "--thresholds/--no-thresholds",
+                default=True,
+                show_default=True,
+                help="Answer 'uncertain' below the model's stored per-label thresholds (train --target-precision).",
             ),
             click.option(
                 "--sentences",

@@ -26,7 +26,9 @@ def describe_model(path: str | Path | None = None) -> dict:
     dict
         ``path``, ``labels``, ``targets`` (None unless the model uses them), ``params``,
         ``features`` (columns per block), ``hashed``, then the file's metadata (``training_data``,
-        ``metrics``, ``created``, ``versions`` where recorded).
+        ``metrics``, ``created``, ``versions`` where recorded), ``calibration`` (the stored
+        temperature and abstention thresholds, or None) and ``calibration_fit`` (how they scored
+        on the cross-validation that fitted them, where recorded).
 
     Raises
     ------
@@ -49,6 +51,8 @@ def describe_model(path: str | Path | None = None) -> dict:
         "features": {block.name: block.width for block in model.blocks},
         "hashed": any(block.n_buckets is not None for block in model.blocks),
         **model.metadata,
+        "calibration": model.calibration,  # what prediction applies; the metadata's record of its fit follows
+        **({"calibration_fit": model.metadata["calibration"]} if "calibration" in model.metadata else {}),
     }
 
 
@@ -67,6 +71,17 @@ def format_description(description: dict) -> str:
     if data:
         lines.append(f"trained on  {data.get('file')} ({data.get('rows'):,} rows, sha256 {data.get('sha256')})")
     lines += [f"metric      {name} = {value:.4f}" for name, value in description.get("metrics", {}).items()]
+    calibration = description.get("calibration")
+    if calibration:
+        lines.append(f"calibrated  temperature {calibration['temperature']:.4f} (on cross-validated predictions)")
+    if calibration and calibration.get("thresholds") is not None:
+        limits = ", ".join(
+            f"{label} {'never' if value is None else f'{value:.3f}'}"
+            for label, value in calibration["thresholds"].items()
+        )
+        lines.append(
+            f"abstains    below {limits} (for precision {calibration['target_precision']}; predict --no-thresholds)"
+        )
     if "created" in description:
         lines.append(f"created     {description['created']}")
     versions = description.get("versions", {})

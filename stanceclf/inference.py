@@ -50,6 +50,7 @@ class Predictor:
         self._offsets = offsets[:-1].tolist()
         self._coef_t = np.ascontiguousarray(model.coef.T)
         self._intercept = model.intercept
+        self.temperature = (model.calibration or {}).get("temperature", 1.0)  # stanceclf.calibration
 
     @property
     def uses_targets(self) -> bool:
@@ -69,8 +70,12 @@ class Predictor:
         return scores[:, 0] if n_classes == 1 else scores
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Probability of each label (columns in the order of ``classes_``)."""
+        """Probability of each label (columns in the order of ``classes_``), calibrated if the model is."""
         scores = self.decision_function(texts)
+        if self.temperature != 1.0:
+            from stanceclf.calibration import scaled_probabilities
+
+            return scaled_probabilities(scores, self.temperature)
         if scores.ndim == 1:
             positive = 1.0 / (1.0 + np.exp(-scores))
             return np.column_stack([1.0 - positive, positive])

@@ -51,6 +51,7 @@ def _parse_quick_predict(args: list[str]) -> dict | None:
 
 
 def _quick_predict(texts: list[str], model_path: str | None, proba: bool, fmt: str) -> int:
+    from stanceclf.abstention import abstention_for
     from stanceclf.batch import predict_rows
     from stanceclf.data import file_argument_warnings
     from stanceclf.errors import StanceError
@@ -63,7 +64,10 @@ def _quick_predict(texts: list[str], model_path: str | None, proba: bool, fmt: s
         check_target_options(predictor, None, None)
         for warning in file_argument_warnings(texts):
             print(warning, file=sys.stderr)
-        predict_rows(predictor, enumerate(texts, start=1), sys.stdout.write, fmt=fmt, proba=proba)
+        abstention = abstention_for(predictor)  # the stored thresholds, as the full command applies them
+        predict_rows(
+            predictor, enumerate(texts, start=1), sys.stdout.write, fmt=fmt, proba=proba, abstention=abstention
+        )
     except StanceError as error:
         print(f"Error: {error}", file=sys.stderr)
         return 2

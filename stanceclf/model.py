@@ -13,6 +13,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
+from stanceclf.calibration import scaled_probabilities
 from stanceclf.data import frame_documents, is_frame
 from stanceclf.errors import ParameterError
 from stanceclf.features import Analyzer
@@ -101,6 +102,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         Number of features over all blocks.
     provenance_ : dict
         What the model was trained on and how well it did (filled by :func:`stanceclf.train`).
+    calibration_ : dict or None
+        The temperature (and abstention thresholds) fitted on cross-validated predictions by
+        :func:`stanceclf.train` with ``calibrate=True``; None for an uncalibrated model.
 
     Examples
     --------
@@ -221,6 +225,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = self.logistic_.classes_
         self.n_features_ = self.logistic_.n_features_in_
         self.provenance_ = {}
+        self.calibration_ = None  # set by stanceclf.confidence.calibrate, from cross-validation
         return self
 
     def _topic_codes(self, texts: list, labels: np.ndarray):
@@ -299,10 +304,17 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         return self.logistic_.decision_function(features)
 
     def predict_proba(self, X) -> np.ndarray:
-        """Probability of each label for each statement, columns in the order of ``classes_``."""
+        """Probability of each label for each statement, columns in the order of ``classes_``.
+
+        A calibrated model (``calibration_``, see :mod:`stanceclf.calibration`) divides the
+        decision values by its temperature first; the most probable label stays the same.
+        """
         features = self.transform(X)
         if features.shape[0] == 0:
             return np.empty((0, len(self.classes_)))
+        temperature = (getattr(self, "calibration_", None) or {}).get("temperature", 1.0)
+        if temperature != 1.0:
+            return scaled_probabilities(self.logistic_.decision_function(features), temperature)
         return self.logistic_.predict_proba(features)
 
     def predict(self, X) -> np.ndarray:
@@ -351,6 +363,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             coef=self.logistic_.coef_.astype(np.float64),
             intercept=self.logistic_.intercept_.astype(np.float64),
             metadata=dict(getattr(self, "provenance_", {})),
+            calibration=getattr(self, "calibration_", None),
         )
 
     def save(self, path: str | Path, *, force: bool = False) -> Path:
@@ -392,6 +405,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         model.classes_ = logistic.classes_
         model.n_features_ = data.n_features
         model.provenance_ = dict(data.metadata)
+        model.calibration_ = data.calibration
         return model
 
     def _analyzers(self) -> list[tuple[str, Analyzer, float]]:

@@ -4,7 +4,10 @@ A model file is a zip archive holding only plain data:
 
 ``stanceclf.json``
     format name and version, the estimator's parameters, the labels, the feature blocks'
-    settings and the metadata (library versions, training-data hash and size, metrics, time).
+    settings and the metadata (library versions, training-data hash and size, metrics, time);
+    for a calibrated model also ``calibration``, its temperature and abstention thresholds
+    (optional: older files have none and load as before; checked by
+    :func:`stanceclf.calibration.check_calibration`).
 ``vocabulary/<block>.txt``
     each feature block's feature strings in column order (sorted), one per line, UTF-8.
     Features never contain a line feed (they are cut from whitespace-split text). A hashed
@@ -34,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
+from stanceclf.calibration import check_calibration
 from stanceclf.errors import ModelFileError, OutputError, OutputExistsError, ParameterError, located
 from stanceclf.params import MAX_BLOCK_WEIGHT, MAX_BUCKETS, MAX_NGRAM, check_params
 
@@ -76,6 +80,7 @@ class ModelData:
     coef: np.ndarray
     intercept: np.ndarray
     metadata: dict = field(default_factory=dict)
+    calibration: dict | None = None  # temperature and abstention thresholds (stanceclf.calibration)
 
     @property
     def n_features(self) -> int:
@@ -112,6 +117,8 @@ def save_model_data(model: ModelData, path: str | Path, *, force: bool = False) 
         ],
         "metadata": model.metadata,
     }
+    if model.calibration is not None:  # only then: an uncalibrated model's file stays byte for byte as before
+        manifest["calibration"] = model.calibration
     members = {MANIFEST: (_json_bytes(manifest), zipfile.ZIP_DEFLATED)}
     for block in model.blocks:
         if block.n_buckets is None:
@@ -173,7 +180,15 @@ def load_model_data(path: str | Path) -> ModelData:
         extra = sorted(set(archive.namelist()) - reader.seen)
         if extra:
             raise ModelFileError(located(path, None, f"unexpected member {extra[0]!r} in the model file"))
-    model = ModelData(manifest["params"], manifest["classes"], blocks, coef, intercept, manifest["metadata"])
+    model = ModelData(
+        manifest["params"],
+        manifest["classes"],
+        blocks,
+        coef,
+        intercept,
+        manifest["metadata"],
+        manifest.get("calibration"),
+    )
     _check_consistency(path, model, manifest)
     return model
 
@@ -335,6 +350,10 @@ def _check_manifest(path: Path, manifest) -> None:
     classes = manifest["classes"]
     if len(classes) < 2 or len(set(classes)) != len(classes) or not all(isinstance(c, str) for c in classes):
         fail("damaged model file: the labels must be two or more distinct strings")
+    if "calibration" in manifest:  # optional: files written before calibration have none
+        problem = check_calibration(manifest["calibration"], classes)
+        if problem:
+            fail(f"damaged model file: {problem}")
     names = []
     for spec in manifest["blocks"]:
         if not isinstance(spec, dict) or not isinstance(spec.get("name"), str) or not spec["name"].isidentifier():

@@ -154,6 +154,8 @@ def predict_statements(
     sentences: bool = False,
     force: bool = False,
     progress_every: int | None = None,
+    min_confidence: float | None = None,
+    thresholds: bool = True,
     live_progress: bool = False,
     warn: Callable[[str], None] | None = None,
     report: Callable[[str, bool], None] | None = None,
@@ -181,6 +183,11 @@ def predict_statements(
         The target of every statement, or the column holding each one's (target models).
     keep_columns, text_column, delimiter, encoding, skip_lines, sentences
         As the ``predict`` command's options of the same names.
+    min_confidence : float, optional
+        Answer ``uncertain`` where the highest probability is below this.
+    thresholds : bool
+        Answer ``uncertain`` below the model's stored per-label thresholds, if it has them
+        (see :mod:`stanceclf.abstention`).
     jobs : int, optional
         Worker processes; :func:`default_jobs` by default.
     progress_every, live_progress, report
@@ -202,6 +209,7 @@ def predict_statements(
     StanceError
         For unreadable input, a bad model file, or an ``output_path`` that exists without ``force``.
     """
+    from stanceclf.abstention import abstention_for
     from stanceclf.inference import load_predictor
     from stanceclf.interrupts import GracefulStop
     from stanceclf.persist import default_model_path
@@ -221,6 +229,7 @@ def predict_statements(
             raise DataError(f"argument {number}: not valid UTF-8 (check the terminal's encoding)")
     if predictor is None:
         predictor = load_predictor(model_path or default_model_path())
+    abstention = abstention_for(predictor, min_confidence, thresholds)
     for warning in check_target_options(predictor, target, target_column) + file_argument_warnings(texts):
         warn(warning)
     keep = columns_to_keep(keep_columns, None if texts else input_path, fmt)
@@ -259,6 +268,7 @@ def predict_statements(
         on_chunk=on_chunk,
         should_stop=interrupted,
         source=str(input_path) if input_path is not None else "argument",
+        abstention=abstention,
     )
     try:
         with interrupted:

@@ -37,6 +37,7 @@ class TrainingSummary:
     n_features: int
     seconds: float
     cv_report: dict | None = field(default=None)
+    calibration: dict | None = field(default=None)  # stanceclf.confidence.calibrate's summary
 
     def as_dict(self) -> dict:
         """The summary as plain data (what ``stanceclf train --format json`` prints)."""
@@ -47,6 +48,7 @@ class TrainingSummary:
             "seconds": self.seconds,
             "params": self.model.get_params(),
             "cv": self.cv_report,
+            "calibration": self.calibration,
         }
 
 
@@ -57,6 +59,8 @@ def train(
     cv: int | None = None,
     n_jobs: int | None = None,
     group_by: str | None = None,
+    calibrate: bool = False,
+    target_precision: float | None = None,
 ) -> TrainingSummary:
     """Fit a :class:`StanceClassifier` on ``dataset`` and record its provenance.
 
@@ -70,7 +74,13 @@ def train(
     n_jobs : int, optional
         Parallel jobs for the cross-validation.
     group_by : {"target"}, optional
-        Hold out whole targets in each cross-validation fold (see :func:`cross_validate`).
+        Hold out whole targets in each cross-validation fold (see :func:`cross_validate`), and
+        in the calibration's folds.
+    calibrate : bool
+        Fit a temperature on out-of-fold predictions (``cv`` folds, else 5) and store it in the
+        model (:func:`stanceclf.confidence.calibrate`).
+    target_precision : float, optional
+        Calibrate, and store per-label abstention thresholds for this precision.
 
     Returns
     -------
@@ -98,7 +108,32 @@ def train(
     }
     if model.target_mode != "none":  # so that prediction can tell a new target from a known one
         model.provenance_["targets"] = sorted(set(dataset.targets or []))
-    return TrainingSummary(model, dataset.label_counts, model.n_features_, seconds, cv_report)
+    calibration = None
+    if calibrate or target_precision is not None:
+        calibration = _calibrate(model, dataset, params, cv, n_jobs, group_by, target_precision)
+        model.provenance_["calibration"] = calibration
+    return TrainingSummary(model, dataset.label_counts, model.n_features_, seconds, cv_report, calibration)
+
+
+def _calibrate(model, dataset: Dataset, params: dict, cv, n_jobs, group_by, target_precision) -> dict:
+    from stanceclf.confidence import DEFAULT_FOLDS, calibrate
+
+    groups = None
+    if group_by is not None:
+        if dataset.targets is None:
+            raise DataError(located(dataset.path, None, "cannot hold out targets: the data has no target column"))
+        groups = dataset.targets
+    inputs = _inputs(dataset, params)
+    return calibrate(
+        model,
+        inputs,
+        dataset.labels,
+        groups=groups,
+        folds=cv or DEFAULT_FOLDS,
+        n_jobs=n_jobs,
+        target_precision=target_precision,
+        source=str(dataset.path),
+    )
 
 
 def cross_validate(
@@ -196,6 +231,8 @@ def evaluate(
     With ``report_path``, a self-contained HTML page is written there too
     (:func:`stanceclf.report_page.render_report`): the scores, the confusion matrix, scores
     per target, a reliability diagram and the most confident mistakes with their evidence.
+    The report also holds ``calibration`` (the expected calibration error) and, for a model
+    with stored abstention thresholds, ``abstention`` (see :func:`stanceclf.confidence.confidence_report`).
     """
     uses_targets = _uses_targets(getattr(model, "model", None) or model)
     check_labels_known(dataset, [str(label) for label in model.classes_])
@@ -209,6 +246,9 @@ def evaluate(
     predicted = [classes[i] for i in probabilities.argmax(axis=1).tolist()]
     labels = sorted(set(classes) | set(dataset.labels))
     report = classification_report(dataset.labels, predicted, labels)
+    from stanceclf.confidence import confidence_report
+
+    report.update(confidence_report(model, dataset.labels, probabilities, classes))
     if semeval:
         report.update(_semeval(dataset, predicted))
     if predictions is not None:
@@ -339,6 +379,8 @@ def train_file(
     out_of_core: bool = False,
     chunk_size: int = 50_000,
     force: bool = False,
+    calibrate: bool = False,
+    target_precision: float | None = None,
     **reading,
 ):
     """Train on a labelled file and save the model: what ``stanceclf train`` does.
@@ -355,8 +397,8 @@ def train_file(
         Where the model file goes (refused if it exists, unless ``force``).
     params : dict, optional
         :class:`StanceClassifier` parameters.
-    cv, n_jobs, group_by
-        As :func:`train`; ``cv`` needs the data in memory.
+    cv, n_jobs, group_by, calibrate, target_precision
+        As :func:`train`; they need the data in memory.
     **reading
         ``text_column``, ``label_column``, ``target_column``, ``split``, ``label_map``,
         ``fold_case``, ``delimiter``, ``encoding``, as :func:`stanceclf.data.load_dataset`.
@@ -371,14 +413,18 @@ def train_file(
     if output_path.exists() and not force:
         raise OutputExistsError(located(output_path, None, "already exists (use --force to replace it)"))
     params = dict(params or {})
-    if group_by and not cv:
-        raise ParameterError("--group-by target needs --cv K")
+    calibrating = calibrate or target_precision is not None
+    if group_by and not (cv or calibrating):
+        raise ParameterError("--group-by target needs --cv K (or --calibrate)")
     summary: TrainingSummary | OutOfCoreSummary
     if out_of_core:
         from stanceclf.outofcore import train_out_of_core
 
-        if cv:
-            raise ParameterError("--cv needs the data in memory; it cannot be combined with --out-of-core")
+        if cv or calibrating:
+            raise ParameterError(
+                "--cv, --calibrate and --target-precision need the data in memory; they cannot be combined with "
+                "--out-of-core"
+            )
         if params.get("solver") == "lbfgs":
             raise ParameterError("--out-of-core trains with the sgd solver; --solver lbfgs cannot be combined with it")
         params = {key: value for key, value in params.items() if not (key == "n_buckets" and value is None)}
@@ -389,7 +435,15 @@ def train_file(
         # read here, not in a forked child while scikit-learn imports: that saved nothing
         # measurable (experiments/results/fast_paths.md)
         dataset = load_dataset(data, **reading)
-        summary = train(dataset, params, cv=cv, n_jobs=n_jobs, group_by=group_by)
+        summary = train(
+            dataset,
+            params,
+            cv=cv,
+            n_jobs=n_jobs,
+            group_by=group_by,
+            calibrate=calibrate,
+            target_precision=target_precision,
+        )
     summary.model.save(output_path, force=force)
     return summary
 
@@ -409,6 +463,10 @@ def format_summary(summary, data, output_path) -> str:
         spread = (max(folds) - min(folds)) / 2
         kind = "CV by target" if report.get("group_by") else "CV     "
         lines.append(f"{report['folds']}-fold {kind} macro-F1 {report['macro_f1']:.4f} (folds +/- {spread:.4f})")
+    if getattr(summary, "calibration", None) is not None:
+        from stanceclf.confidence import format_calibration
+
+        lines += format_calibration(summary.calibration)
     lines.append(f"saved to {output_path}")
     return "\n".join(lines)
 
@@ -461,6 +519,8 @@ def format_evaluation(report: dict) -> str:
     from stanceclf.metrics import format_report
 
     if "folds" not in report:
-        return format_report(report)
+        from stanceclf.confidence import format_confidence
+
+        return format_report(report) + "".join(f"\n{line}" for line in format_confidence(report))
     kind = "cross-validation holding out whole targets" if report.get("group_by") else "stratified cross-validation"
     return f"{report['folds']}-fold {kind} (out-of-fold predictions pooled)\n" + format_report(report)

@@ -45,6 +45,22 @@ def model_file(tmp_path_factory, fitted_model) -> Path:
 
 
 @pytest.fixture(scope="session")
+def calibrated_model(tmp_path_factory):
+    """Trained on the shared statements with a temperature and thresholds for precision 0.9 (5-fold CV)."""
+    from stanceclf import load_dataset, train
+
+    path = _write_csv(tmp_path_factory.mktemp("calibrated") / "labels.csv", STATEMENTS)
+    return train(load_dataset(path), target_precision=0.9).model
+
+
+@pytest.fixture(scope="session")
+def calibrated_model_file(tmp_path_factory, calibrated_model) -> Path:
+    path = tmp_path_factory.mktemp("model") / "calibrated.stance"
+    calibrated_model.save(path)
+    return path
+
+
+@pytest.fixture(scope="session")
 def dask_cluster():
     """A real two-process Dask cluster on 127.0.0.1 (no dashboard), shared by the session's tests."""
     from stanceclf.cluster import local_cluster

@@ -6,6 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stanceclf.abstention import Abstention
 from stanceclf.batch import _json_line, _JsonlFormatter, neutralise_formula
 
 
@@ -14,10 +15,11 @@ from stanceclf.batch import _json_line, _JsonlFormatter, neutralise_formula
     texts=st.lists(st.one_of(st.text(), st.tuples(st.text(), st.text())), min_size=1, max_size=6),
     labels=st.lists(st.text(min_size=1, max_size=8), min_size=2, max_size=4, unique=True),
     seed=st.integers(0, 2**32 - 1),
+    min_confidence=st.one_of(st.none(), st.floats(0, 1)),
 )
-def test_fast_jsonl_lines_equal_json_dumps_of_the_records(texts, labels, seed):
+def test_fast_jsonl_lines_equal_json_dumps_of_the_records(texts, labels, seed, min_confidence):
     probabilities = np.random.default_rng(seed).dirichlet(np.ones(len(labels)), size=len(texts))
-    formatter = _JsonlFormatter(labels, True, 0)
+    formatter = _JsonlFormatter(labels, True, 0, Abstention(min_confidence=min_confidence))
     fast = list(formatter.lines(texts, probabilities, None))
     assert fast == [_json_line(record) for record in formatter.records(texts, probabilities, None)]
 

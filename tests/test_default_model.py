@@ -82,3 +82,10 @@ def test_default_model_numpy_and_scikit_learn_paths_agree():
     texts = ["Rome will not send troops to Ukraine.", "", "Provided Washington guarantees air cover, yes."]
     difference = load_predictor(default_model_path()).predict_proba(texts) - default_model().predict_proba(texts)
     assert np.abs(difference).max() < 1e-9
+
+
+def test_shipped_model_is_calibrated_and_abstains_below_thresholds_for_every_label():
+    calibration = load_model_data(default_model_path()).calibration
+    assert calibration["group_by"] == "target" and calibration["temperature"] != 1.0
+    assert calibration["target_precision"] >= 0.92
+    assert all(0.0 <= threshold < 1.0 for threshold in calibration["thresholds"].values())

@@ -121,6 +121,8 @@ def _manifest_change(update):
         (lambda n, p: b"\xff" if n == "vocabulary/word.txt" else p, "not UTF-8"),
         (lambda n, p: None if n == "arrays/coef.npy" else p, "member 'arrays/coef.npy' is missing"),
         (lambda n, p: b"{" if n == "stanceclf.json" else p, "not valid JSON"),
+        (_manifest_change(lambda m: m.update(calibration={"method": "temperature", "temperature": -1})), "outside"),
+        (_manifest_change(lambda m: m.update(calibration={"method": "pickle"})), "calibration method"),
     ],
 )
 def test_damaged_or_inconsistent_file_is_refused_with_a_clear_message(model_file, tmp_path, change, message):
@@ -154,3 +156,22 @@ def test_truncated_file_is_refused(model_file, tmp_path):
 def test_missing_model_file_is_named(tmp_path):
     with pytest.raises(ModelFileError, match="nothing.stance: no such model file"):
         StanceClassifier.load(tmp_path / "nothing.stance")
+
+
+def test_a_file_without_calibration_loads_as_uncalibrated_and_saving_adds_no_field(model_file, fitted_model):
+    assert load_model_data(model_file).calibration is None
+    assert StanceClassifier.load(model_file).calibration_ is None
+    assert "calibration" not in json.loads(zipfile.ZipFile(model_file).read("stanceclf.json"))
+
+
+def test_a_calibration_with_a_temperature_at_its_bounds_round_trips(fitted_model, tmp_path):
+    from stanceclf.calibration import MAX_TEMPERATURE, MIN_TEMPERATURE
+
+    for temperature in (MIN_TEMPERATURE, MAX_TEMPERATURE):
+        data = fitted_model.to_model_data()
+        data.calibration = {"method": "temperature", "temperature": temperature}
+        model = StanceClassifier.from_model_data(data)
+        model.save(tmp_path / "t.stance", force=True)
+        probabilities = StanceClassifier.load(tmp_path / "t.stance").predict_proba(VARIED_TEXTS)
+        assert np.isfinite(probabilities).all()
+        assert np.abs(probabilities - model.predict_proba(VARIED_TEXTS)).max() < 1e-9
