@@ -450,6 +450,8 @@ class _TextFormatter(_Formatter):
         lines = []
         for record in self.records(texts, probabilities, explanations, fields=fields):
             line = record["label"]
+            if "best_guess" in record and line == UNCERTAIN:  # a reader still sees which way it leaned
+                line += f" (leans {record['best_guess']})"
             if self.proba:
                 line += "\t" + " ".join(f"{c}={p:.3f}" for c, p in record["proba"].items())
             if "sentence" in record:  # a sentence of a document: where it is, and what it says

@@ -24,7 +24,7 @@ def run(*args):
 def labels_in(output: str, fmt: str) -> list[tuple[str, str | None]]:
     """(label, best_guess) per row of predict's output."""
     if fmt == "text":
-        return [(line, None) for line in output.splitlines()]
+        return [(line.split(" (leans ")[0], None) for line in output.splitlines()]
     if fmt == "csv":
         return [(row["label"], row.get("best_guess")) for row in csv.DictReader(io.StringIO(output))]
     records = json.loads(output) if fmt == "json" else [json.loads(line) for line in output.splitlines()]
@@ -56,7 +56,7 @@ def test_a_model_with_stored_thresholds_abstains_by_them_unless_told_not_to(cali
     expected = abstention_for(predictor).labels(predictor.predict_proba(TEXTS), predictor.classes_).tolist()
     assert "uncertain" in expected  # else this test would prove nothing
     result = run("predict", "--model", calibrated_model_file, *TEXTS)
-    assert result.output.splitlines() == expected
+    assert [line.split(" (leans ")[0] for line in result.output.splitlines()] == expected
     plain = run("predict", "--model", calibrated_model_file, "--no-thresholds", *TEXTS)
     assert plain.output.splitlines() == predictor.predict(TEXTS).tolist()
 
@@ -134,7 +134,7 @@ def test_an_uncertain_answer_still_explains_the_label_the_model_leaned_to(model_
     result = run("predict", "--model", model_file, "--explain", "--min-confidence", "1", TEXTS[0])
     leaned = run("predict", "--model", model_file, TEXTS[0]).output.strip()
     lines = result.output.splitlines()
-    assert lines[0] == "uncertain"
+    assert lines[0] == f"uncertain (leans {leaned})"
     assert lines[2].startswith(f"  {leaned} over ")
 
 
