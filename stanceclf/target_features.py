@@ -150,7 +150,8 @@ class PairAnalyzer:
         if self.char:
             target_grams = {gram for word in wanted for gram in word_char_ngrams(word, (4, 4))}
             grams = {gram for word in set(words) for gram in word_char_ngrams(word, (4, 4))}
-            share = len(target_grams & grams) / len(target_grams)
+            # words of one or two letters have no 4-gram: then the words themselves must match
+            share = len(target_grams & grams) / len(target_grams) if target_grams else float(wanted <= set(words))
             features.append(f"char:{min(int(share * 4), 4)}")
         if self.mention:
             phrase = [stem(word) for word in target_words]

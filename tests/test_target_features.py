@@ -53,6 +53,8 @@ def test_stemming_keeps_short_words_whole():
         (("The old tram.", "old tram line network map"), ["exact:low", "stem:low", "char:1", "mention:no"]),
         (("The library is overdue.", "tram line"), ["exact:0", "stem:0", "char:0", "mention:no"]),
         (("Tram line, tram line!", "tram line"), ["exact:all", "stem:all", "char:4", "mention:often"]),
+        (("Remember 9/11.", "9/11"), ["exact:all", "stem:all", "char:4", "mention:once"]),
+        (("Remember 9/12.", "9/11"), ["exact:high", "stem:high", "char:0", "mention:no"]),
     ],
 )
 def test_overlap_features_bin_how_much_of_the_target_the_statement_mentions(pair, expected):
@@ -139,3 +141,19 @@ def test_a_model_file_with_damaged_pair_settings_is_refused(tmp_path):
             archive.writestr(name, payload)
     with pytest.raises(ModelFileError, match="feature block 'window' has an invalid window -4"):
         load_predictor(bad)
+
+
+def test_a_paired_model_takes_new_targets_without_a_warning(tmp_path):
+    from click.testing import CliRunner
+
+    from stanceclf.cli import main
+
+    data = tmp_path / "d.csv"
+    rows = "".join(f'"{text}",{label},{target}\n' for text, label, target in STATEMENTS)
+    data.write_text("text,label,target\n" + rows, encoding="utf-8")
+    model = tmp_path / "m.stance"
+    options = ["--target-mode", "paired", "--overlap-stem"]
+    trained = CliRunner().invoke(main, ["train", str(data), "-o", str(model), *options])
+    assert trained.exit_code == 0, trained.output
+    result = CliRunner().invoke(main, ["predict", "We back the ferry.", "--model", str(model), "--target", "ferry"])
+    assert result.exit_code == 0 and "warning" not in result.output, result.output

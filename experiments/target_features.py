@@ -1,0 +1,163 @@
+"""Ablation of the statement-target features on Emergent, VAST, SemEval-2016 and the bundled corpus.
+
+    python experiments/target_features.py [BENCHMARKS_DIR] [--jobs 2] [--datasets emergent,vast,semeval,bundled]
+
+Each feature set of ``grouped_cv.FEATURE_SETS`` (the statement alone; each overlap feature
+alone; the mention window alone; all of them; the existing target-conjoined features; both) is
+added to one fixed base setting per data set and scored by cross-validation on training data
+only, holding out whole claims (Emergent), topics (VAST, bundled corpus) or, for SemEval's five
+targets that recur in its test set, stratified folds as in ``semeval2016.py``. Nothing is chosen
+here: every feature set is also trained once on the whole training data and scored once on the
+test data, for the record. Costs were cut for the shared 2-core machine: VAST is cross-validated
+on one grouped third of its topics (one fold of three), SemEval and the bundled corpus on 3 folds.
+
+Writes experiments/results/target_features.md and .json (rewritten after each data set).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+from grouped_cv import FEATURE_SETS, cross_validate
+from joblib import Parallel, delayed
+from sklearn.model_selection import GroupKFold, StratifiedKFold
+
+from common import BUNDLED, benchmarks_dir, machine, write_results
+from stanceclf import StanceClassifier, load_dataset
+from stanceclf.benchmarks import load_emergent, load_semeval2016, load_vast
+from stanceclf.metrics import classification_report, f_avg
+
+# One base setting per data set: the stanceclf defaults, or what the data set's own script chose
+# (SemEval: experiments/results/semeval2016.md; VAST: word n-grams only, for cost).
+BASES = {
+    "emergent": {"C": 10.0},
+    "vast": {"char_ngram_range": None, "min_df": 2, "C": 1.0},
+    "semeval": {"word_ngram_range": (1, 3), "char_ngram_range": (2, 5), "char_negation": False, "C": 10.0},
+    "bundled": {},
+}
+METRIC = {"emergent": "accuracy", "vast": "macro_f1", "semeval": "f_avg", "bundled": "macro_f1"}
+
+
+def load(name: str, root):
+    """(train, test, folds, labels, description) of one data set."""
+    if name == "emergent":
+        train, test = load_emergent(root / "emergent", "train"), load_emergent(root / "emergent", "test")
+        folds = list(GroupKFold(n_splits=5).split(train.texts, train.labels, train.groups))
+        return train, test, folds, ["against", "for", "observing"], "5-fold CV grouped by claim"
+    if name == "vast":
+        train, test = load_vast(root / "vast", "train"), load_vast(root / "vast", "test")
+        folds = list(GroupKFold(n_splits=3).split(train.texts, train.labels, train.groups))[:1]
+        return train, test, folds, ["con", "neutral", "pro"], "one third of the topics held out (1 fold of 3)"
+    if name == "semeval":
+        folder = root / "semeval2016-task6" / "original"
+        train = load_semeval2016(folder / "trainingdata-all-annotations.txt", folder / "trialdata-all-annotations.txt")
+        test = load_semeval2016(folder / "testdata-taskA-all-annotations.txt")
+        strata = [f"{t}|{label}" for t, label in zip(train.targets, train.labels)]
+        folds = list(StratifiedKFold(n_splits=3, shuffle=True, random_state=0).split(train.texts, strata))
+        return train, test, folds, ["AGAINST", "FAVOR", "NONE"], "3-fold CV stratified by target and label"
+    train, test = load_dataset(BUNDLED, split="train"), load_dataset(BUNDLED, split="test")
+    folds = list(GroupKFold(n_splits=3).split(train.texts, train.labels, train.targets))
+    labels = sorted(set(train.labels))
+    return train, test, folds, labels, "3-fold CV grouped by target (test split: targets unseen in training)"
+
+
+def _test_score(params: dict, train, test, labels: list[str], name: str) -> float:
+    uses = params.get("target_mode", "none") != "none"
+    model = StanceClassifier(**params).fit(train.inputs(uses), train.labels)
+    predicted = [str(p) for p in model.predict(test.inputs(uses))]
+    if name == "semeval":
+        return f_avg(test.labels, predicted)
+    report = classification_report(test.labels, predicted, labels)
+    return report[METRIC[name]]
+
+
+def ablate(name: str, root, jobs: int) -> dict:
+    train, test, folds, labels, how = load(name, root)
+    started = time.perf_counter()
+    candidates = [{**BASES[name], **change} for change in FEATURE_SETS.values()]
+    X, y = train.inputs(with_targets=True), np.asarray(train.labels, dtype=object)
+    if name == "semeval":  # F_avg from the fold predictions: score each fold's rows
+        rows = _semeval_cv(candidates, X, y, folds, jobs)
+    else:
+        rows = cross_validate(candidates, X, y, folds, labels, jobs)
+    tests = Parallel(n_jobs=jobs)(delayed(_test_score)(c, train, test, labels, name) for c in candidates)
+    results = []
+    for feature_set, row, test_score in zip(FEATURE_SETS, rows, tests):
+        results.append({"features": feature_set, "cv": row[METRIC[name]], "std": row["std"], "test": test_score})
+    return {
+        "metric": METRIC[name],
+        "cv": how,
+        "base": {k: list(v) if isinstance(v, tuple) else v for k, v in BASES[name].items()},
+        "train": {"path": train.path, "rows": len(train)},
+        "test_data": {"path": test.path, "rows": len(test)},
+        "rows": results,
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def _semeval_cv(candidates: list[dict], X, y, folds, jobs: int) -> list[dict]:
+    from grouped_cv import _fit_predict
+
+    pairs = [(c, f) for c in range(len(candidates)) for f in range(len(folds))]
+    predictions = Parallel(n_jobs=jobs)(delayed(_fit_predict)(candidates[c], X, y, *folds[f]) for c, f in pairs)
+    rows = []
+    for c in range(len(candidates)):
+        scores = [f_avg(list(y[folds[f][1]]), p) for (cc, f), p in zip(pairs, predictions) if cc == c]
+        rows.append({"f_avg": float(np.mean(scores)), "std": float(np.std(scores))})
+    return rows
+
+
+def markdown(results: dict) -> str:
+    lines = [
+        "# Statement-target features: ablation on four data sets",
+        "",
+        "`python experiments/target_features.py` adds each statement-target feature set "
+        "(`stanceclf.target_features`, see the README) to one fixed base setting per data set. The CV score "
+        "uses training data only (held-out claims / topics / targets); the test score is one fit on all training "
+        "data scored once on the test data, for the record (nothing is chosen from it).",
+        f"Machine: {machine()} (shared with other jobs).",
+        "",
+    ]
+    titles = {
+        "emergent": "Emergent (accuracy; published logistic regression: 0.7328)",
+        "vast": "VAST (macro-F1, all test rows)",
+        "semeval": "SemEval-2016 Task 6A (official F_avg)",
+        "bundled": "Bundled corpus, datasets/stance.csv (macro-F1; test split = 18 unseen targets)",
+    }
+    for name, result in results.items():
+        base = result["rows"][0]
+        lines += [
+            f"## {titles[name]}",
+            "",
+            f"Base: `{result['base'] or 'the defaults'}`; CV: {result['cv']}; train {result['train']['rows']} rows, "
+            f"test {result['test_data']['rows']} rows; {result['seconds']:.0f} s.",
+            "",
+            "| feature set | CV | change | test | change |",
+            "|---|---|---|---|---|",
+        ]
+        for row in result["rows"]:
+            lines.append(
+                f"| {row['features']} | {row['cv']:.4f} +/- {row['std']:.4f} | {row['cv'] - base['cv']:+.4f} "
+                f"| {row['test']:.4f} | {row['test'] - base['test']:+.4f} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("benchmarks", nargs="?", default=None)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--datasets", default="emergent,semeval,bundled,vast")
+    args = parser.parse_args()
+    root = benchmarks_dir(args.benchmarks)
+    results = {}
+    for name in args.datasets.split(","):
+        results[name] = ablate(name, root, args.jobs)
+        write_results("target_features", markdown(results), {"machine": machine(), "datasets": results})
+
+
+if __name__ == "__main__":
+    main()
