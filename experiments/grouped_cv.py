@@ -22,7 +22,6 @@ FEATURE_SETS = {
     "+ overlap, character 4-grams": {"target_mode": "paired", "overlap_char": True},
     "+ target mentioned (no/once/often)": {"target_mode": "paired", "target_mention": True},
     "+ n-grams around the mention (window 3)": {"target_mode": "paired", "mention_window": 3},
-    "+ all four overlap features": {"target_mode": "paired", **OVERLAP},
     "+ all overlap features + window 3": {"target_mode": "paired", **OVERLAP, "mention_window": 3},
     "+ target-conjoined features (existing)": {"target_mode": "conjoined", "target_weight": 1.0},
     "+ conjoined + all overlap + window 3": {
