@@ -171,8 +171,9 @@ def markdown(results: dict) -> str:
             "|---|---|---|---|---|",
         ]
         for row in result["rows"]:
+            spread = f" +/- {row['std']:.4f}" if name != "vast" else ""  # VAST: one split, no spread
             lines.append(
-                f"| {row['features']} | {row['cv']:.4f} +/- {row['std']:.4f} | {row['cv'] - base['cv']:+.4f} "
+                f"| {row['features']} | {row['cv']:.4f}{spread} | {row['cv'] - base['cv']:+.4f} "
                 f"| {row['test']:.4f} | {row['test'] - base['test']:+.4f} |"
             )
         lines.append("")
