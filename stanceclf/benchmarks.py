@@ -8,11 +8,25 @@
 
 ``load_dataset`` recognises both (a folder holding ``mapping.txt``; a ``.txt`` file whose
 header starts ``ID<TAB>Target<TAB>Tweet<TAB>Stance``), so the command line trains on them too.
+
+- Emergent (Ferreira and Vlachos, 2016): news headlines against a claim, ``for`` / ``against``
+  / ``observing``; the original CSV files with ``claimHeadline, articleHeadline,
+  articleHeadlineStance, articleId, claimId`` (:func:`load_emergent`; groups: the claim id).
+- VAST (Allaway and McKeown, 2020): comments against a topic phrase, ``con`` / ``pro`` /
+  ``neutral``; the official CSV files (``post``, ``topic_str``, ``label``, ``seen?``) or the
+  normalised ``text,label,target`` copies (:func:`load_vast`; groups: the topic; test rows
+  marked ``zero-shot`` / ``few-shot`` by the file's own ``seen?`` column).
+
+Both return a :class:`BenchmarkDataset`: a :class:`Dataset` that also carries the groups to
+hold out together in cross-validation and, where the benchmark has them, the test subsets.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+from dataclasses import dataclass
 from pathlib import Path
 
 from stanceclf.dataset import Dataset
@@ -148,3 +162,172 @@ def _read_utf8(path: Path) -> str:
 
 def _drop_final_empty(lines: list[str]) -> list[str]:
     return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+@dataclass(frozen=True, repr=False)
+class BenchmarkDataset(Dataset):
+    """A :class:`Dataset` with the groups to keep together when cross-validating, and test subsets.
+
+    Attributes
+    ----------
+    groups : list of str
+        One group per statement (Emergent: the claim id; VAST: the topic), for ``GroupKFold``.
+    subsets : list of str or None
+        One subset name per statement where the benchmark defines them (VAST's test rows:
+        ``zero-shot`` or ``few-shot``), else None.
+    """
+
+    groups: list[str] | None = None
+    subsets: list[str] | None = None
+
+
+EMERGENT_COLUMNS = ("claimHeadline", "articleHeadline", "articleHeadlineStance", "claimId")
+EMERGENT_LABELS = ("for", "against", "observing")
+EMERGENT_FILES = {
+    "train": "original/url-versions-2015-06-14-clean-train.csv",
+    "test": "original/url-versions-2015-06-14-clean-test.csv",
+}
+VAST_LABELS = {"0": "con", "1": "pro", "2": "neutral"}  # the official files' label ids
+VAST_SUBSETS = {"0": "zero-shot", "1": "few-shot"}  # the official ``seen?`` column
+VAST_FILES = {"train": "normalised/train.csv", "dev": "normalised/dev.csv", "test": "original/official/vast_test.csv"}
+
+
+def load_emergent(path: str | Path, split: str | None = None) -> BenchmarkDataset:
+    """Read an Emergent file: headline (text) against claim (target), grouped by claim id.
+
+    Parameters
+    ----------
+    path : str or Path
+        An original Emergent CSV file (``url-versions-2015-06-14-clean-*.csv``, columns
+        ``claimHeadline, articleHeadline, articleHeadlineStance, articleId, claimId``), or the
+        ``emergent`` folder of the shared benchmarks (then give ``split``).
+    split : {"train", "test"}, optional
+        Which file of the folder to read.
+
+    Returns
+    -------
+    BenchmarkDataset
+        Labels as the source spells them (``for``, ``against``, ``observing``); ``groups`` the
+        claim ids.
+
+    Raises
+    ------
+    DataError
+        Naming file and line: a missing column, an empty headline or claim, an unknown label.
+    """
+    path = _benchmark_file(path, split, EMERGENT_FILES)
+    raw, rows = _csv_rows(path, EMERGENT_COLUMNS)
+    texts, labels, targets, groups, lines = [], [], [], [], []
+    for number, row in rows:
+        label = row["articleHeadlineStance"].strip()
+        if label not in EMERGENT_LABELS:
+            raise DataError(located(path, number, f"unknown stance {label!r} (expected {', '.join(EMERGENT_LABELS)})"))
+        texts.append(_required(path, number, row, "articleHeadline", "headline"))
+        targets.append(_required(path, number, row, "claimHeadline", "claim"))
+        groups.append(_required(path, number, row, "claimId", "claim id"))
+        labels.append(label)
+        lines.append(number)
+    if not texts:
+        raise DataError(located(path, None, "no headlines"))
+    digest = hashlib.sha256(raw).hexdigest()
+    return BenchmarkDataset(texts, labels, targets, str(path), digest, lines, split, groups=groups)
+
+
+def load_vast(path: str | Path, split: str | None = None) -> BenchmarkDataset:
+    """Read a VAST file: comment (text) against topic (target), grouped by topic.
+
+    Parameters
+    ----------
+    path : str or Path
+        An official VAST CSV file (columns ``post``, ``topic_str``, ``label`` as 0/1/2 and
+        ``seen?``), a normalised ``text,label,target`` copy, or the ``vast`` folder of the
+        shared benchmarks (then give ``split``: train and dev are read from ``normalised/``,
+        test from the official ``vast_test.csv``).
+    split : {"train", "dev", "test"}, optional
+        Which file of the folder to read.
+
+    Returns
+    -------
+    BenchmarkDataset
+        Labels ``con``, ``pro``, ``neutral``; targets the lemmatised topic (``topic_str``, the
+        one the neutral label refers to); ``groups`` the topics; ``subsets`` ``zero-shot`` or
+        ``few-shot`` per row when the file has the ``seen?`` column.
+
+    Raises
+    ------
+    DataError
+        Naming file and line: a missing column, an empty comment or topic, an unknown label or
+        ``seen?`` value.
+    """
+    path = _benchmark_file(path, split, VAST_FILES)
+    header = _header(path)
+    official = "post" in header
+    columns = ("post", "topic_str", "label", "seen?") if official else ("text", "label", "target")
+    raw, rows = _csv_rows(path, columns)
+    names = VAST_LABELS if official else {name: name for name in VAST_LABELS.values()}
+    texts, labels, targets, subsets, lines = [], [], [], [], []
+    for number, row in rows:
+        label = names.get(row["label"].strip())
+        if label is None:
+            raise DataError(located(path, number, f"unknown label {row['label']!r} (expected {', '.join(names)})"))
+        texts.append(_required(path, number, row, "post" if official else "text", "comment"))
+        targets.append(_required(path, number, row, "topic_str" if official else "target", "topic"))
+        labels.append(label)
+        lines.append(number)
+        if official:
+            subset = VAST_SUBSETS.get(row["seen?"].strip())
+            if subset is None:
+                raise DataError(located(path, number, f"'seen?' must be 0 or 1, got {row['seen?']!r}"))
+            subsets.append(subset)
+    if not texts:
+        raise DataError(located(path, None, "no comments"))
+    digest = hashlib.sha256(raw).hexdigest()
+    return BenchmarkDataset(
+        texts, labels, targets, str(path), digest, lines, split, groups=list(targets), subsets=subsets or None
+    )
+
+
+def _benchmark_file(path: str | Path, split: str | None, files: dict[str, str]) -> Path:
+    path = Path(path)
+    if not path.is_dir():
+        return path
+    if split not in files:
+        raise DataError(located(path, None, f"a benchmark folder needs a split ({', '.join(files)}), got {split!r}"))
+    return path / files[split]
+
+
+def _header(path: Path) -> list[str]:
+    text = _read_utf8(path)
+    return next(csv.reader(io.StringIO(text)), [])
+
+
+def _csv_rows(path: Path, columns: tuple[str, ...]) -> tuple[bytes, list[tuple[int, dict[str, str]]]]:
+    """The file's bytes and its rows as ``(first line, {column: value})``, every field present."""
+    text = _read_utf8(path)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise DataError(located(path, 1, "empty file (expected a header row)")) from None
+    missing = [name for name in columns if name not in header]
+    if missing:
+        raise DataError(located(path, 1, f"missing column {missing[0]!r} (the header has {', '.join(header)})"))
+    positions = {name: header.index(name) for name in columns}
+    rows, line = [], reader.line_num + 1
+    try:
+        for fields in reader:
+            if fields and len(fields) != len(header):
+                raise DataError(located(path, line, f"expected {len(header)} fields, found {len(fields)}"))
+            if fields:
+                rows.append((line, {name: fields[i] for name, i in positions.items()}))
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise DataError(located(path, line, f"not valid CSV ({error})")) from None
+    return path.read_bytes(), rows
+
+
+def _required(path: Path, line: int, row: dict[str, str], column: str, what: str) -> str:
+    value = row[column].strip()
+    if not value:
+        raise DataError(located(path, line, f"empty {what} (column {column!r})"))
+    return value

@@ -120,9 +120,17 @@ MODEL_OPTIONS = [
         "--target-mode",
         "target_mode",
         "none",
-        "Use each statement's target: one global model with target-tied features, or one model per target.",
+        "Use each statement's target: only through the statement-target features (paired), in one global "
+        "model with target-tied features (conjoined), or in one model per target.",
     ),
     ("--target-weight", "target_weight", 0.5, None),
+    # statement-target features (stanceclf.target_features); they need a --target-mode other than none
+    ("--overlap-exact", "overlap_exact", False, "Feature: share of the target's words found in the statement."),
+    ("--overlap-stem", "overlap_stem", False, "Feature: the same share, comparing stems."),
+    ("--overlap-char", "overlap_char", False, "Feature: share of the target's character 4-grams in the statement."),
+    ("--target-mention", "target_mention", False, "Feature: is the whole target mentioned (no, once, often)."),
+    ("--mention-window", "mention_window", 0, "Features: word n-grams within N tokens of a target mention (0: off)."),
+    ("--pair-weight", "pair_weight", 1.0, "Weight of the statement-target feature blocks."),
 ]
 
 

@@ -65,7 +65,7 @@ def feature_units(document, analyzer: Analyzer) -> list[tuple[str, tuple[int, ..
     features credit no word and are left out.
     """
     text, target = split_document(document)
-    if analyzer.kind == "target" or (analyzer.conjoin and not target):
+    if analyzer.kind not in ("word", "char") or (analyzer.conjoin and not target):  # target, statement-target
         return []
     prefix = target + TARGET_SEPARATOR if analyzer.conjoin else ""
     spans = word_spans(text, analyzer.lowercase)

@@ -26,6 +26,7 @@ from stanceclf.features import (
     word_char_ngrams,
 )
 from stanceclf.persist import ModelData, load_model_data
+from stanceclf.target_features import analyzer_from_dict
 
 
 class Predictor:
@@ -41,7 +42,7 @@ class Predictor:
     def __init__(self, model: ModelData):
         self.model = model
         self.classes_ = np.array(model.classes)
-        self._analyzers = [Analyzer.from_dict(block.analyzer) for block in model.blocks]
+        self._analyzers = [analyzer_from_dict(block.analyzer) for block in model.blocks]
         self._vocabularies = None  # feature -> column dicts, built on the first large batch
         self._word_cache = None  # per block: word -> columns of its character n-grams
         offsets = np.cumsum([0] + [block.width for block in model.blocks])

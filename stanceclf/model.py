@@ -21,6 +21,7 @@ from stanceclf.inference import Predictor
 from stanceclf.params import check_params
 from stanceclf.persist import FeatureBlock, ModelData, load_model_data, save_model_data
 from stanceclf.sgd import SoftmaxSGD
+from stanceclf.target_features import analyzer_from_dict, pair_analyzers, uses_pair_features
 from stanceclf.topics import stability_weights
 from stanceclf.vectorize import HashedTfidf, fit_tfidf
 
@@ -74,9 +75,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         Passes over the data of the sgd solver.
     random_state : int, default 0
         Seed of the sgd solver's shuffling (lbfgs is deterministic without it).
-    target_mode : {"none", "conjoined", "per_target"}, default "none"
+    target_mode : {"none", "paired", "conjoined", "per_target"}, default "none"
         How the statement's target is used. With anything but ``"none"``, each item of ``X``
-        is a ``(statement, target)`` pair. ``"conjoined"``: one global model that sees, beside
+        is a ``(statement, target)`` pair. ``"paired"``: by the statement-target features below
+        alone (a target never seen in training is no problem). ``"conjoined"``: one global model that sees, beside
         the shared features, a copy of every feature tied to the target (weighted by
         ``target_weight``), so a word can lean differently per target. ``"per_target"``: every
         feature and a bias are tied to the target, i.e. one logistic regression per target,
@@ -89,6 +91,17 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         so that topic vocabulary carries less of the label. Needs the targets at fit time: each
         item of ``X`` a ``(statement, target)`` pair (with ``target_mode="none"`` the target is
         used for nothing else, and prediction takes plain statements). 0 turns it off.
+    overlap_exact, overlap_stem, overlap_char : bool, default False
+        Statement-target features (:mod:`stanceclf.target_features`; they need a
+        ``target_mode`` other than ``"none"``): the share of the target's content words found
+        in the statement as words, as stems, and as character 4-grams, each binned.
+    target_mention : bool, default False
+        Whether the statement mentions the whole target phrase (stemmed): not, once, often.
+    mention_window : int, default 0
+        Word uni- and bigrams within this many tokens of a mention of the target, the target's
+        words replaced by ``<T>`` ("ban <T>"); 0 turns them off.
+    pair_weight : float, default 1.0
+        Weight of the statement-target feature blocks.
 
     Attributes
     ----------
@@ -137,6 +150,12 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         target_mode="none",
         target_weight=0.5,
         topic_shrinkage=0.0,
+        overlap_exact=False,
+        overlap_stem=False,
+        overlap_char=False,
+        target_mention=False,
+        mention_window=0,
+        pair_weight=1.0,
     ):
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
@@ -156,6 +175,12 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.target_mode = target_mode
         self.target_weight = target_weight
         self.topic_shrinkage = topic_shrinkage
+        self.overlap_exact = overlap_exact
+        self.overlap_stem = overlap_stem
+        self.overlap_char = overlap_char
+        self.target_mention = target_mention
+        self.mention_window = mention_window
+        self.pair_weight = pair_weight
 
     def fit(self, X, y):
         """Learn the vocabulary, idf weights and coefficients from statements ``X`` and labels ``y``.
@@ -195,6 +220,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"y needs at least two distinct labels, got {np.unique(labels).tolist()}")
         if self.target_mode != "none" and any(isinstance(text, str) for text in texts):
             raise ValueError(f"target_mode={self.target_mode!r} needs every item of X to be a (statement, target) pair")
+        if self.target_mode == "none" and uses_pair_features(self.get_params()):
+            raise ParameterError("the statement-target features need the targets: set target_mode to 'paired'")
         self._check_hashing()
         shrink = self._topic_codes(texts, labels)
         self.vectorizers_, self.block_weights_, blocks = [], [], []
@@ -389,7 +416,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         model.vectorizers_ = []
         model.block_weights_ = [block.weight for block in data.blocks]
         for block in data.blocks:
-            analyzer = Analyzer.from_dict(block.analyzer)
+            analyzer = analyzer_from_dict(block.analyzer)
             if block.n_buckets is not None:
                 vec = HashedTfidf(analyzer, block.n_buckets, block.idf, block.sublinear_tf)
             else:
@@ -429,11 +456,12 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             (f"{name}_target", Analyzer(kind, ngram, bool(self.lowercase), negation, conjoin=True), 1.0)
             for name, kind, ngram, negation in base
         ]
-        if self.target_mode == "none":
-            return shared
+        pairs = pair_analyzers(self.get_params())
+        if self.target_mode in ("none", "paired"):
+            return shared + pairs
         if self.target_mode == "conjoined":
-            return shared + [(name, analyzer, float(self.target_weight)) for name, analyzer, _ in tied]
-        return tied + [("target_bias", Analyzer("target"), 1.0)]
+            return shared + [(name, analyzer, float(self.target_weight)) for name, analyzer, _ in tied] + pairs
+        return tied + [("target_bias", Analyzer("target"), 1.0)] + pairs
 
     def _make_vectorizer(self, analyzer: Analyzer) -> TfidfVectorizer:
         return TfidfVectorizer(

@@ -28,6 +28,7 @@ from stanceclf.errors import ParameterError
 MAX_NGRAM = 16  # longer n-grams only multiply features; the model file refuses more (a bound, not a choice)
 MAX_BUCKETS = 1 << 26  # 64M columns per hashed block: coefficients of 8 labels fill 4 GB
 MAX_BLOCK_WEIGHT = 1e6  # block weights are scale factors; beyond this the file calls them damaged
+MAX_WINDOW = 1000  # tokens each side of a target mention; more is the whole statement anyway (a bound)
 MAX_C = 1e12  # beyond this lbfgs and sgd alike see no regularisation; infinities are refused
 
 
@@ -134,9 +135,15 @@ PARAMETER_CONSTRAINTS: dict[str, list] = {
     "solver": [Options(("auto", "lbfgs", "sgd"))],
     "epochs": [Interval(int, 1, None)],
     "random_state": [Interval(int, 0, 2**32 - 1)],
-    "target_mode": [Options(("none", "conjoined", "per_target"))],
+    "target_mode": [Options(("none", "paired", "conjoined", "per_target"))],
     "target_weight": [Interval(float, 0, MAX_BLOCK_WEIGHT, closed="right")],
     "topic_shrinkage": [Interval(float, 0, MAX_BLOCK_WEIGHT)],
+    "overlap_exact": [Boolean()],
+    "overlap_stem": [Boolean()],
+    "overlap_char": [Boolean()],
+    "target_mention": [Boolean()],
+    "mention_window": [Interval(int, 0, MAX_WINDOW, note="(tokens each side of a target mention; 0: off)")],
+    "pair_weight": [Interval(float, 0, MAX_BLOCK_WEIGHT, closed="right")],
 }
 
 

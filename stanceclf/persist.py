@@ -39,7 +39,8 @@ import numpy as np
 
 from stanceclf.calibration import check_calibration
 from stanceclf.errors import ModelFileError, OutputError, OutputExistsError, ParameterError, located
-from stanceclf.params import MAX_BLOCK_WEIGHT, MAX_BUCKETS, MAX_NGRAM, check_params
+from stanceclf.params import MAX_BLOCK_WEIGHT, MAX_BUCKETS, MAX_NGRAM, MAX_WINDOW, check_params
+from stanceclf.target_features import PAIR_KINDS, pair_settings_problem
 
 FORMAT_NAME = "stanceclf-model"
 FORMAT_VERSION = 1  # written for vocabulary models, so they stay readable by older releases
@@ -359,8 +360,11 @@ def _check_manifest(path: Path, manifest) -> None:
         if not isinstance(spec, dict) or not isinstance(spec.get("name"), str) or not spec["name"].isidentifier():
             fail("damaged model file: a feature block has no valid name")
         analyzer = spec.get("analyzer")
-        if not isinstance(analyzer, dict) or analyzer.get("kind") not in ("word", "char", "target"):
+        if not isinstance(analyzer, dict) or analyzer.get("kind") not in ("word", "char", "target", *PAIR_KINDS):
             fail(f"damaged model file: feature block {spec['name']!r} has no valid analyzer")
+        problem = pair_settings_problem(analyzer, MAX_WINDOW) if analyzer["kind"] in PAIR_KINDS else None
+        if problem:
+            fail(f"damaged model file: feature block {spec['name']!r} {problem}")
         ngram = analyzer.get("ngram_range")
         if not (isinstance(ngram, list) and len(ngram) == 2 and all(type(n) is int for n in ngram)):
             fail(f"damaged model file: feature block {spec['name']!r} has no valid ngram_range")

@@ -68,7 +68,7 @@ def unseen_target_problem(model, target: str, known: list[str] | None) -> tuple[
     Unseen by a ``per_target`` model is an error (it would answer with its priors alone);
     unseen by a ``conjoined`` model a warning (the shared features still answer).
     """
-    if known is None or target in known:
+    if known is None or target in known or target_mode(model) == "paired":  # paired: new targets are the point
         return None
     listed = ", ".join(repr(name) for name in known[:20]) + (f" and {len(known) - 20} more" if len(known) > 20 else "")
     same_but_case = [name for name in known if name.casefold() == target.casefold()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stanceclf.benchmarks import load_semeval2016, load_tweeteval
+from stanceclf.benchmarks import load_emergent, load_semeval2016, load_tweeteval, load_vast
 from stanceclf.data import load_dataset
 from stanceclf.errors import DataError
 
@@ -74,3 +74,85 @@ def test_semeval_files_concatenate(tmp_path):
     (tmp_path / "a.txt").write_text(header + "1\tT\tyes\tFAVOR\n", encoding="latin-1")
     (tmp_path / "b.txt").write_text(header + "2\tT\tno\tAGAINST\n", encoding="latin-1")
     assert load_semeval2016(tmp_path / "a.txt", tmp_path / "b.txt").labels == ["FAVOR", "AGAINST"]
+
+
+EMERGENT_HEADER = ",claimHeadline,articleHeadline,articleHeadlineStance,articleId,claimId\n"
+VAST_HEADER = "author,post,topic_str,label,seen?,type_idx\n"
+
+
+def test_emergent_file_yields_headlines_against_claims_grouped_by_claim(tmp_path):
+    path = tmp_path / "emergent.csv"
+    path.write_text(
+        EMERGENT_HEADER
+        + '0,Cats can fly,"Cat seen flying, say witnesses",observing,a1,c1\n'
+        + "1,Cats can fly,Flying cat is a hoax,against,a2,c1\n"
+        + "2,Dogs can talk,Talking dog stuns vets,for,a3,c2\n",
+        encoding="utf-8",
+    )
+    data = load_emergent(path)
+    assert data.texts[0] == "Cat seen flying, say witnesses"
+    assert data.labels == ["observing", "against", "for"]
+    assert data.targets == ["Cats can fly", "Cats can fly", "Dogs can talk"]
+    assert data.groups == ["c1", "c1", "c2"] and data.lines == [2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    "row, problem",
+    [
+        ("1,Cats can fly,Flying cat,maybe,a2,c1\n", "3: unknown stance 'maybe'"),
+        ("1,Cats can fly,,for,a2,c1\n", "3: empty headline"),
+        ("1,Cats can fly,Flying cat,for,a2,\n", "3: empty claim id"),
+        ("1,Cats can fly,Flying cat,for\n", "3: expected 6 fields, found 4"),
+    ],
+)
+def test_emergent_bad_row_is_located(tmp_path, row, problem):
+    path = tmp_path / "emergent.csv"
+    path.write_text(EMERGENT_HEADER + "0,Cats can fly,Cat flies,for,a1,c1\n" + row, encoding="utf-8")
+    with pytest.raises(DataError, match=f"emergent.csv:{problem}"):
+        load_emergent(path)
+
+
+def test_vast_official_file_marks_zero_and_few_shot_rows_by_its_seen_column(tmp_path):
+    path = tmp_path / "vast_test.csv"
+    path.write_text(
+        VAST_HEADER + 'x,"Nuclear power is clean,\nand safe.",nuclear power,1,0,1\n' + "y,Taxes are theft.,tax,0,1,1\n",
+        encoding="utf-8",
+    )
+    data = load_vast(path)
+    assert data.labels == ["pro", "con"] and data.targets == ["nuclear power", "tax"]
+    assert data.groups == data.targets and data.subsets == ["zero-shot", "few-shot"]
+    assert data.lines == [2, 4]
+
+
+def test_vast_normalised_file_has_no_subsets(tmp_path):
+    path = tmp_path / "train.csv"
+    path.write_text("text,label,target\nTaxes are theft.,con,tax\n", encoding="utf-8")
+    data = load_vast(path)
+    assert data.labels == ["con"] and data.subsets is None and data.groups == ["tax"]
+
+
+@pytest.mark.parametrize(
+    "row, problem",
+    [
+        ("y,Taxes are theft.,tax,3,1,1\n", "3: unknown label '3'"),
+        ("y,Taxes are theft.,tax,0,2,1\n", "3: 'seen\\?' must be 0 or 1"),
+        ("y,Taxes are theft.,,0,1,1\n", "3: empty topic"),
+    ],
+)
+def test_vast_bad_row_is_located(tmp_path, row, problem):
+    path = tmp_path / "vast_test.csv"
+    path.write_text(VAST_HEADER + "x,Tax is fine.,tax,1,1,1\n" + row, encoding="utf-8")
+    with pytest.raises(DataError, match=f"vast_test.csv:{problem}"):
+        load_vast(path)
+
+
+def test_a_benchmark_file_without_a_needed_column_is_named(tmp_path):
+    path = tmp_path / "vast_test.csv"
+    path.write_text("post,topic_str,label\nTax is fine.,tax,1\n", encoding="utf-8")
+    with pytest.raises(DataError, match="vast_test.csv:1: missing column 'seen\\?'"):
+        load_vast(path)
+
+
+def test_a_benchmark_folder_needs_a_split(tmp_path):
+    with pytest.raises(DataError, match="needs a split"):
+        load_emergent(tmp_path)

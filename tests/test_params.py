@@ -12,7 +12,7 @@ import pytest
 from stanceclf import StanceClassifier
 from stanceclf.errors import ModelFileError, ParameterError
 from stanceclf.model import SGD_FROM
-from stanceclf.params import MAX_BLOCK_WEIGHT, MAX_BUCKETS, MAX_NGRAM, PARAMETER_CONSTRAINTS, check_params
+from stanceclf.params import MAX_BLOCK_WEIGHT, MAX_BUCKETS, MAX_NGRAM, MAX_WINDOW, PARAMETER_CONSTRAINTS, check_params
 
 TEXTS = [
     "We back the plan.",
@@ -45,6 +45,12 @@ BAD_VALUES = {
     "target_mode": "both",
     "target_weight": -1,
     "topic_shrinkage": float("nan"),
+    "overlap_exact": "yes",
+    "overlap_stem": 1,
+    "overlap_char": None,
+    "target_mention": "true",
+    "mention_window": MAX_WINDOW + 1,
+    "pair_weight": 0,
 }
 
 
@@ -86,6 +92,8 @@ def test_parameters_are_checked_before_the_data(monkeypatch):
         {"n_buckets": 1, "random_state": 2**32 - 1, "solver": "sgd"},
         {"min_df": np.int64(2), "max_features": 3, "negation": np.bool_(False), "C": np.float32(0.5)},
         {"topic_shrinkage": 5.0, "lowercase": False, "sublinear_tf": False},
+        {"target_mode": "paired", "overlap_exact": True, "mention_window": MAX_WINDOW, "pair_weight": MAX_BLOCK_WEIGHT},
+        {"target_mode": "per_target", "overlap_stem": True, "overlap_char": True, "target_mention": True},
     ],
 )
 def test_values_fit_accepts_save_and_load(tmp_path, params):
