@@ -12,7 +12,7 @@ constraints), ``stanceclf.dataset``, ``stanceclf.data``, ``stanceclf.inference``
 and ``stanceclf.errors``. Every other module (``actor_table``, ``actors``, ``article_page``,
 ``attribution``, ``batch``, ``benchmarks``, ``cli``, ``conditions``, ``cues``, ``evidence``,
 ``features``, ``html_common``, ``interrupts``, ``labelling``, ``launcher``, ``offsets``, ``places``,
-``quality``, ``report_page``, ``sgd``, ``targets``, ``terminal``, ``topics``, ``tweets``,
+``quality``, ``report_page``, ``sgd``, ``target_features``, ``targets``, ``terminal``, ``topics``, ``tweets``,
 ``vectorize``, ``versions``) is internal:
 it may change in any release. CONTRIBUTING.md maps them all.
 """
