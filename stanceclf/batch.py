@@ -351,7 +351,7 @@ def _format_in_workers(predictor, formatter, numbered_chunks, jobs: int):
     """Yield formatted chunks in input order, computed by ``jobs`` forked worker processes."""
     import multiprocessing
     from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     if hasattr(predictor, "_lookups"):
         predictor._lookups(CHUNK_SIZE)  # build the look-up tables once, before forking
@@ -363,7 +363,7 @@ def _format_in_workers(predictor, formatter, numbered_chunks, jobs: int):
     with ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_start_worker, initargs=(predictor, formatter)
     ) as pool:
-        pending = deque()
+        pending: deque[Future[tuple[str, int, int]]] = deque()
         for index, chunk in numbered_chunks:
             pending.append(pool.submit(_work, index, chunk))
             if len(pending) >= 2 * jobs:
@@ -548,12 +548,12 @@ class _JsonlFormatter(_Formatter):
             yield f"{head}, {keys[choice]}" + probabilities_of % tuple(row)
 
 
-class _JsonFormatter(_Formatter):
+class _JsonFormatter(_JsonlFormatter):  # the JSONL lines, joined by commas inside brackets
     def header(self) -> str:
         return "["
 
     def rows(self, texts, probabilities, explanations, first: bool, extras=None, fields=None) -> str:
-        body = ",\n".join(_JsonlFormatter.lines(self, texts, probabilities, explanations, extras, fields))
+        body = ",\n".join(self.lines(texts, probabilities, explanations, extras, fields))
         return _escape_line_separators(("\n" if first else ",\n") + body)
 
     def footer(self, empty: bool) -> str:
@@ -611,7 +611,7 @@ class _CsvFormatter(_Formatter):
             if "explain" in record:
                 cells.append(neutralise_formula(json.dumps(record["explain"], ensure_ascii=False)))
             if extras is not None:
-                cells += [_csv_cell(extras[index].get(name)) for name in self.extra_columns]
+                cells += [_csv_cell(extras[index].get(name)) for name in self.extra_columns or ()]
             lines.append(csv_line(cells))
         return "".join(lines)
 

@@ -14,8 +14,9 @@ import hashlib
 import json
 import sys
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from stanceclf import benchmarks
 from stanceclf.dataset import Dataset
@@ -211,7 +212,7 @@ def frame_documents(frame) -> list:
     )
 
 
-def frame_records(frame, required: list[str], optional: list[str] = (), digest=None):
+def frame_records(frame, required: Sequence[str], optional: Sequence[str] = (), digest=None):
     """Stream ``(row number, row)`` from a DataFrame as :func:`iter_records` does from a file.
 
     Rows are numbered from 1; a missing value (None or NaN) counts as an empty cell.
@@ -573,7 +574,7 @@ def _iter_jsonl(path, lines, required: list[str], optional: list[str], keep=None
             raise DataError(located(path, line, "invalid JSON (nested too deeply)")) from None
         if not isinstance(record, dict):
             raise DataError(located(path, line, f"expected a JSON object, found {type(record).__name__}"))
-        row = {}
+        row: dict[str, Any] = {}  # strings, and the kept keys' JSON values as they are
         for name in required + optional:
             if name not in record or record[name] is None:
                 if name in optional:
@@ -629,12 +630,11 @@ def _iter_lines(
     if str(path) == "-":
         if sys.stdin is None or getattr(sys.stdin, "closed", False):
             raise DataError(located(STDIN_NAME, None, "standard input is closed (give statements or --input FILE)"))
-        stream, close = sys.stdin.buffer, False
-        raw_file = None
+        stream = sys.stdin.buffer
+        raw_file = None  # standard input is not ours to close
     else:
         try:
             raw_file = stream = open(path, "rb")  # noqa: SIM115 - closed in the finally below
-            close = True
         except FileNotFoundError:
             raise DataError(located(path, None, "no such file")) from None
         except IsADirectoryError:
@@ -679,6 +679,6 @@ def _iter_lines(
                     text = text[1:]
                 yield number, text.rstrip("\r\n") + "\n"
     finally:
-        if close:
+        if raw_file is not None:
             stream.close()
             raw_file.close()

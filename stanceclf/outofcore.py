@@ -213,13 +213,16 @@ def _scan(
     if split is not None:
         required.append("split")
     digest = hashlib.sha256()
-    caches = [(BucketCache(n_buckets), {}) for _ in analyzers]
+    # per block: feature -> bucket, and a character block's word -> its n-grams' buckets
+    caches: list[tuple[BucketCache, dict[str, list[int]]]] = [(BucketCache(n_buckets), {}) for _ in analyzers]
     frequencies = [np.zeros(n_buckets, dtype=np.int64) for _ in analyzers]
     label_index: dict[str, int] = {}
     first_line_of_label: dict[str, int] = {}
     targets_seen: set[str] = set()
     keys, key_labels, key_lines = array("q"), array("q"), array("q")
-    texts, codes, chunks, rows = [], [], 0, 0
+    texts: list[str | tuple[str, str]] = []  # statements, or (statement, target) with targets
+    codes: list[int] = []
+    chunks, rows = 0, 0
 
     pieces: list[str] = []
     shuffle = np.random.default_rng(seed)

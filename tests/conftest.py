@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import pytest
 
 from samples import STATEMENTS
+
+# One BLAS thread in the test process and in every process it starts (CLI subprocesses, Dask and
+# joblib workers). The tests fit hundreds of tiny models; on 2 shared cores OpenBLAS's second
+# thread spins against the other processes, and one audit test's lbfgs fits took 59 s instead of
+# 7.6 s (same load). Set before numpy is first imported (it is not, when pytest loads this file);
+# a value already in the environment is kept.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
 
 
 def _write_csv(path: Path, rows, header=("text", "label", "target"), delimiter=",") -> Path:

@@ -99,3 +99,12 @@ def test_csv_lines_read_back_as_the_cells_written(rows):
 
     text = "".join(csv_line(row) for row in rows)
     assert list(csv.reader(io.StringIO(text, newline=""))) == rows
+
+
+def test_every_output_format_has_a_formatter_and_is_offered_by_predict():
+    from stanceclf.batch import _FORMAT_OF_EXTENSION, _FORMATTERS, OUTPUT_FORMATS
+    from stanceclf.cli import main
+
+    choices = next(param.type.choices for param in main.commands["predict"].params if param.name == "fmt")
+    assert set(OUTPUT_FORMATS) == set(_FORMATTERS) == set(choices)
+    assert set(_FORMAT_OF_EXTENSION.values()) <= set(OUTPUT_FORMATS)

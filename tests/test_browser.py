@@ -96,14 +96,12 @@ def rendered_text(dom: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", dom))
 
 
-def screenshot(path: Path, tmp_path: Path, out: Path) -> None:
-    subprocess.run(
-        [CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'shots'}", "--window-size=1000,1400", f"--screenshot={out}"]
-        + [path.as_uri()],
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
+def screenshot_flags(out: Path) -> tuple[str, ...]:
+    """Flags for :func:`open_page` that also photograph the page (in the same browser run)."""
+    return "--window-size=1000,1400", f"--screenshot={out}"
+
+
+def assert_png(out: Path) -> None:
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -122,14 +120,14 @@ def test_the_article_page_renders_its_text_runs_nothing_and_fetches_nothing(tmp_
     page = tmp_path / "article.html"
     result = CliRunner().invoke(main, ["predict", "--input", str(article), "--sentences", "--output", str(page)])
     assert result.exit_code == 0, result.output
-    dom, requests = open_page(page, tmp_path)
+    dom, requests = open_page(page, tmp_path, *screenshot_flags(tmp_path / "article.png"))
     assert "<title>stanceclf: stance by sentence</title>" in dom and "PWNED</title>" not in dom
     assert "<img" not in dom and "<iframe" not in dom and "<link" not in dom
     text = rendered_text(dom)
     assert "<script>document.title='PWNED'</script>We back the tram plan." in text  # shown as text
     assert "The council will vote on Monday." in text and "5 sentences by stance" in text
     assert hits == [] and requests == []
-    screenshot(page, tmp_path, tmp_path / "article.png")
+    assert_png(tmp_path / "article.png")
 
 
 def test_the_report_renders_its_parts_runs_nothing_and_fetches_nothing(tmp_path, trap, write_csv, model_file):
@@ -140,14 +138,14 @@ def test_the_report_renders_its_parts_runs_nothing_and_fetches_nothing(tmp_path,
     page = tmp_path / "report.html"
     result = CliRunner().invoke(main, ["evaluate", str(data), "--model", str(model_file), "--report", str(page)])
     assert result.exit_code == 0, result.output
-    dom, requests = open_page(page, tmp_path)
+    dom, requests = open_page(page, tmp_path, *screenshot_flags(tmp_path / "report.png"))
     assert "PWNED</title>" not in dom and "<img" not in dom and "<iframe" not in dom
     for part in ("Confusion matrix", "Reliability", "Scores per target", "most confident mistakes"):
         assert part in dom
     assert dom.count("<svg") == 2
     assert "<script>document.title='PWNED'</script>We back the tram plan." in rendered_text(dom)
     assert hits == [] and requests == []
-    screenshot(page, tmp_path, tmp_path / "report.png")
+    assert_png(tmp_path / "report.png")
 
 
 def test_the_actor_table_page_renders_runs_nothing_fetches_nothing_and_links_its_sentences(tmp_path, trap):
@@ -162,7 +160,7 @@ def test_the_actor_table_page_renders_runs_nothing_fetches_nothing_and_links_its
     page = tmp_path / "actors.html"
     result = CliRunner().invoke(main, ["summarize", str(article), "--output", str(page)])
     assert result.exit_code == 0, result.output
-    dom, requests = open_page(page, tmp_path)
+    dom, requests = open_page(page, tmp_path, *screenshot_flags(tmp_path / "actors.png"))
     assert "<title>stanceclf: who stands where</title>" in dom and "PWNED</title>" not in dom
     assert "<img" not in dom and "<iframe" not in dom and "<link" not in dom
     text = rendered_text(dom)
@@ -171,4 +169,4 @@ def test_the_actor_table_page_renders_runs_nothing_fetches_nothing_and_links_its
     anchors = re.findall(r'href="#(s\d+)"', dom)
     assert anchors and all(f'id="{anchor}"' in dom for anchor in anchors)
     assert hits == [] and requests == []
-    screenshot(page, tmp_path, tmp_path / "actors.png")
+    assert_png(tmp_path / "actors.png")

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -206,10 +207,19 @@ def test_cv_with_more_folds_than_examples_is_a_clear_error(run, labelled_csv):
     assert_one_line_error(run("evaluate", labelled_csv, "--cv", 20), "has only 8 statements")
 
 
+def _command_paths(command: click.Command, path: tuple[str, ...] = ()):
+    """Every command and group under ``command``, as the words that call it."""
+    yield path
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _command_paths(sub, (*path, name))
+
+
 def test_every_command_has_help_with_an_example(run):
-    for command in (["train"], ["evaluate"], ["predict"], ["info"], ["data"], ["data", "check"], ["data", "audit"]):
+    paths = list(_command_paths(main))
+    assert {("predict",), ("train",), ("data", "check"), ("label",)} <= set(paths)  # the walk finds them
+    for command in paths:
         result = run(*command, "--help")
-        assert result.exit_code == 0 and "Example" in result.output
+        assert result.exit_code == 0 and "Example" in result.output, command
 
 
 def test_installed_console_script_predicts_in_a_real_process(model_file):

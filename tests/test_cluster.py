@@ -216,7 +216,7 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_no_row(model_file, tmp_pat
 
     folder = tmp_path / "posts"
     folder.mkdir()
-    rows = 20_000
+    rows = 5_000  # a file takes a worker long enough to be caught half-written (killed.is_set() checks)
     for name in "abcd":
         (folder / f"{name}.txt").write_text("".join(f"{TEXTS[i % len(TEXTS)]} {name}{i}\n" for i in range(rows)))
     out = tmp_path / "out"
