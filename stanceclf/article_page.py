@@ -86,7 +86,9 @@ class ArticlePage:
 
     def _paragraphs(self, names: dict[str, str]) -> list[str]:
         # paragraphs are <div>s: a <p> would be closed early by the tables and lists in the tips
-        out, current, place = [], [], None
+        out: list[str] = []
+        current: list[str] = []
+        place: tuple[object, object] | None = None
         for number, record in enumerate(self.records):
             where = (record.get("document"), record.get("paragraph", number))
             if current and where != place:

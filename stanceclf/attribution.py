@@ -381,9 +381,9 @@ class Attributor:
             spokes = re.search(r"\bspokes(?:man|woman|person)\s+for\s+$", before, re.IGNORECASE)
             after = text[verb.end() :]
             if not before.strip() or re.search(r"[,\"”]\s*$", before) or spokes:
-                mention = _mention_at(mentions, verb.end() + len(after) - len(after.lstrip()))
-                if mention is not None:
-                    return _said(mention, "speech")
+                named = _mention_at(mentions, verb.end() + len(after) - len(after.lstrip()))
+                if named is not None:
+                    return _said(named, "speech")
             bare = re.search(r"(\b\w+)\s+(?:\w+ly\s+)?$", before)
             if bare and GENERIC.search(bare.group(1)):
                 unresolved = Attribution(None, False, "speech")
@@ -404,13 +404,15 @@ class Attributor:
         same = self._paragraph(number)
         low, high = self._quotation_run(number, same)
         for index in range(low, high + 1):
-            if index != number and speaker(index) is not None:
-                return Attribution(speaker(index).actor, False, "quotes")
+            found = speaker(index) if index != number else None
+            if found is not None:
+                return Attribution(found.actor, False, "quotes")
         previous = low - 1
         if previous >= 0:
             text = self.document[self.sentences[previous]["start"] : self.sentences[previous]["end"]].rstrip()
-            if (text.endswith(":") or previous in same) and speaker(previous) is not None:
-                return Attribution(speaker(previous).actor, False, "quotes")
+            found = speaker(previous) if text.endswith(":") or previous in same else None
+            if found is not None:
+                return Attribution(found.actor, False, "quotes")
         following = high + 1
         if following < len(self.sentences):
             follows = self.sentences[following]
@@ -458,12 +460,11 @@ class Attributor:
         """The ``subject`` rule, then what is left: the author, or None (a speaker nobody can name)."""
         mentions = self._mention_cache[number] if "subject" in self.rules else []
         if "subject" in self.rules:
-            head = OPENERS.match(text.lstrip())
-            rest_at = len(text) - len(text.lstrip()) + head.end()
+            rest_at = len(text) - len(text.lstrip()) + _opener_length(text.lstrip())
             clause = LEADING_CLAUSE.match(text[rest_at:])
             if clause:
                 rest_at += clause.end()
-                rest_at += len(OPENERS.match(text[rest_at:]).group())
+                rest_at += _opener_length(text[rest_at:])
             head = _mention_at(mentions, rest_at)
             if head is not None and head.author:
                 return Attribution(None, True, "subject")
@@ -483,6 +484,12 @@ class Attributor:
             if mentions and mentions[0].generic and mentions[0].start <= rest_at + 5:
                 return Attribution(None, False, "subject")  # "Some head teachers worry ...": nobody named
         return None
+
+
+def _opener_length(text: str) -> int:
+    """The length of the openers ("But", "In a statement,") starting ``text`` (0 if none)."""
+    opener = OPENERS.match(text)  # the pattern can match the empty string, so this is never None
+    return opener.end() if opener is not None else 0
 
 
 def _said(mention: Mention, rule: str, group: list[Mention] | None = None) -> Attribution:

@@ -30,7 +30,8 @@ from stanceclf.errors import DataError, OutputExistsError, ParameterError, Stanc
 
 CONNECT_TIMEOUT = 5  # seconds: with dask's imports, an unreachable scheduler is reported within 10
 INPUT_SUFFIXES = (".jsonl", ".ndjson", ".csv", ".tsv", ".txt")
-_OUTPUT_SUFFIX = {"jsonl": ".jsonl", "json": ".json", "csv": ".csv", "text": ".txt"}
+# html too: each input file is one page, written whole by predict_statements on its worker
+_OUTPUT_SUFFIX = {"jsonl": ".jsonl", "json": ".json", "csv": ".csv", "text": ".txt", "html": ".html"}
 
 
 class ClusterError(StanceError, ConnectionError):
@@ -314,8 +315,8 @@ def predict_files(
         Created if missing; every worker must see it under this path.
     client : distributed.Client
         From :func:`connected`.
-    fmt : {"jsonl", "json", "csv", "text"}, optional
-        The output format (default: jsonl).
+    fmt : {"jsonl", "json", "csv", "text", "html"}, optional
+        The output format (default: jsonl); html: one page per input file.
     options
         ``proba``, ``explain``, ``text_column``, ``target``, ``target_column``, ``keep_columns``,
         ``delimiter``, ``encoding``, ``sentences``: as :func:`~stanceclf.predicting.predict_statements`.

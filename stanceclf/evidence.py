@@ -88,7 +88,7 @@ def feature_units(document, analyzer: Analyzer) -> list[tuple[str, tuple[int, ..
     for word, (start, end) in zip(words, chunks):
         while token < len(spans) and spans[token][1] <= start:
             token += 1
-        inside = []
+        inside: list[int] = []
         while token + len(inside) < len(spans) and spans[token + len(inside)][0] < end:
             inside.append(token + len(inside))
         if inside:

@@ -21,7 +21,7 @@ from stanceclf.inference import Predictor
 from stanceclf.params import check_params
 from stanceclf.persist import FeatureBlock, ModelData, load_model_data, save_model_data
 from stanceclf.sgd import SoftmaxSGD
-from stanceclf.target_features import analyzer_from_dict, pair_analyzers, uses_pair_features
+from stanceclf.target_features import PairAnalyzer, analyzer_from_dict, pair_analyzers, uses_pair_features
 from stanceclf.topics import stability_weights
 from stanceclf.vectorize import HashedTfidf, fit_tfidf
 
@@ -435,7 +435,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         model.calibration_ = data.calibration
         return model
 
-    def _analyzers(self) -> list[tuple[str, Analyzer, float]]:
+    def _analyzers(self) -> list[tuple[str, Analyzer | PairAnalyzer, float]]:
         """The feature blocks as (name, analyzer, weight), following ``target_mode``."""
         base: list[tuple[str, str, tuple[int, int], bool]] = []
         if self.word_ngram_range is not None:
@@ -458,10 +458,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         ]
         pairs = pair_analyzers(self.get_params())
         if self.target_mode in ("none", "paired"):
-            return shared + pairs
+            return [*shared, *pairs]
         if self.target_mode == "conjoined":
-            return shared + [(name, analyzer, float(self.target_weight)) for name, analyzer, _ in tied] + pairs
-        return tied + [("target_bias", Analyzer("target"), 1.0)] + pairs
+            return [*shared, *((name, analyzer, float(self.target_weight)) for name, analyzer, _ in tied), *pairs]
+        return [*tied, ("target_bias", Analyzer("target"), 1.0), *pairs]
 
     def _make_vectorizer(self, analyzer: Analyzer) -> TfidfVectorizer:
         return TfidfVectorizer(

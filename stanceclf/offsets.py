@@ -80,19 +80,22 @@ def tune_offsets(
     dict
         ``{None: offsets}`` or ``{target: offsets}``, offsets as a list of floats.
     """
-    y_true = np.asarray(y_true, dtype=object)
-    groups = {None: np.arange(len(y_true))}
+    truth = np.asarray(y_true, dtype=object)
+    groups: dict[object, np.ndarray] = {None: np.arange(len(truth))}
     if targets is not None:
-        targets = np.asarray(targets, dtype=object)
-        groups = {target: np.flatnonzero(targets == target) for target in sorted(set(targets.tolist()))}
+        target_array = np.asarray(targets, dtype=object)
+        groups = {target: np.flatnonzero(target_array == target) for target in sorted(set(target_array.tolist()))}
     candidates = sorted(itertools.product([0.0], *[grid] * (len(classes) - 1)), key=lambda o: sum(map(abs, o)))
-    chosen = {}
+    chosen: dict[object, list[float]] = {}
     for group, rows in groups.items():
-        best, best_score = None, -np.inf
+        best: tuple[float, ...] | None = None
+        best_score = -np.inf
         for offsets in candidates:
-            value = score(y_true[rows], shifted_predictions(log_proba[rows], classes, {None: offsets}))
+            value = score(truth[rows], shifted_predictions(log_proba[rows], classes, {None: offsets}))
             if value > best_score + 1e-12:
                 best, best_score = offsets, value
+        if best is None:
+            raise ValueError(f"tune_offsets: no candidate offsets scored above -inf for target {group!r}")
         chosen[group] = [float(v) for v in best]
     return chosen
 

@@ -21,7 +21,7 @@ Literature Survey*, 2009, section 3.1):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -107,7 +107,7 @@ def suggest(
     *,
     strategy: str = "diverse",
     max_similarity: float = DEFAULT_MAX_SIMILARITY,
-    exclude: Sequence[int] = (),
+    exclude: Iterable[int] = (),
     random_state: int = 0,
 ) -> list[Suggestion]:
     """The ``n`` statements of ``texts`` that would teach ``model`` most, best first.
@@ -125,7 +125,7 @@ def suggest(
         One of :data:`STRATEGIES`; see the module's documentation.
     max_similarity : float
         With ``diverse``: the highest cosine a pick may have with one chosen before it.
-    exclude : sequence of int
+    exclude : iterable of int
         Positions in ``texts`` never to suggest (already labelled).
     random_state : int
         Seed of the ``random`` strategy.

@@ -145,7 +145,7 @@ def summarize_sentences(document: str, target: str | None, model, rules=None) ->
             "sentence": sentence["sentence"],
             "rule": said.rule if said.actor is not None else None,
         }
-        for actor in said.actors or [None]:
+        for actor in said.actors if said.actors else [None]:  # None: the author
             row = rows.setdefault("author" if actor is None else actor.key, (actor, [], []))
             row[1].append(evidence)
             row[2].append(sentence["proba"])

@@ -52,7 +52,7 @@ _FUNCTION_WORDS = (
 )
 STOPWORDS = frozenset(_FUNCTION_WORDS.split())
 # Longest first: the first ending that leaves a stem of at least three letters is cut.
-_SUFFIXES = ("ations", "ation", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "ates", "ate")
+_SUFFIXES: tuple[str, ...] = ("ations", "ation", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "ates", "ate")
 _SUFFIXES += ("ed", "es", "ly", "s")
 
 

@@ -180,7 +180,11 @@ def run_labelling(
     if not labels:
         known = predictor.classes_.tolist() if predictor is not None else list(DEFAULT_LABELS)
         # the default model's labels, or some of them, in the order people read them
-        labels = [label for label in DEFAULT_LABELS if label in known] if set(known) <= set(DEFAULT_LABELS) else known
+        labels = (
+            tuple(label for label in DEFAULT_LABELS if label in known)
+            if set(known) <= set(DEFAULT_LABELS)
+            else tuple(known)
+        )
     labels = tuple(labels)
     if not 1 <= len(labels) <= 9 or len(set(labels)) != len(labels) or not all(label.strip() for label in labels):
         raise StanceError(f"--labels needs 1 to 9 distinct, non-empty labels, got {','.join(labels)!r}")

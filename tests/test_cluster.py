@@ -81,7 +81,7 @@ def test_the_model_reaches_each_worker_once_not_with_every_task(dask_client, mod
     assert len(cloudpickle.dumps(graph)) < model_bytes  # the tasks name the model, they do not carry it
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv", "text"])
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv", "text", "html"])
 def test_cluster_output_files_are_byte_identical_to_local_predict(dask_cluster, model_file, tmp_path, fmt):
     folder = _inputs(tmp_path / "posts")
     out = tmp_path / "out"
@@ -93,7 +93,7 @@ def test_cluster_output_files_are_byte_identical_to_local_predict(dask_cluster, 
     )
     assert result.exit_code == 0, result.output
     written = sorted(path.name for path in out.iterdir())
-    suffix = {"jsonl": ".jsonl", "json": ".json", "csv": ".csv", "text": ".txt"}[fmt]
+    suffix = {"jsonl": ".jsonl", "json": ".json", "csv": ".csv", "text": ".txt", "html": ".html"}[fmt]
     assert written == [name + suffix for name in "abcd"]
     for source in sorted(folder.iterdir()):
         _local(source, tmp_path / f"local{suffix}", "--force", *options)
