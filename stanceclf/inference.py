@@ -8,22 +8,21 @@ Tests hold its probabilities equal to :class:`stanceclf.StanceClassifier`'s to 1
 
 from __future__ import annotations
 
-from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
-from itertools import repeat
 from pathlib import Path
 
 import numpy as np
 
 from stanceclf.data import frame_documents, is_frame
-from stanceclf.features import (
-    Analyzer,
-    BucketCache,
-    char_occurrences,
+from stanceclf.features import Analyzer, BucketCache, split_document
+from stanceclf.occurrences import (
+    CHUNK,
+    CharNgramTable,
+    WordNgramTable,
+    count_features,
     feature_occurrences,
-    split_document,
-    word_char_ngrams,
+    ngram_table,
 )
 from stanceclf.persist import ModelData, load_model_data
 
@@ -42,11 +41,10 @@ class Predictor:
         self.model = model
         self.classes_ = np.array(model.classes)
         self._analyzers = [Analyzer.from_dict(block.analyzer) for block in model.blocks]
-        self._vocabularies = None  # feature -> column dicts, built on the first large batch
-        self._word_cache = None  # per block: word -> columns of its character n-grams
+        self._vocabularies: list[dict[str, int]] | None = None  # feature -> column, built on the first large batch
+        self._tables: list[CharNgramTable | WordNgramTable | None] = []  # per block with them: word -> n-gram columns
         offsets = np.cumsum([0] + [block.width for block in model.blocks])
         self._buckets = [BucketCache(block.n_buckets) if block.n_buckets else None for block in model.blocks]
-        self._hashed_words = [{} for _ in model.blocks]  # per hashed char block: word -> buckets
         self._offsets = offsets[:-1].tolist()
         self._coef_t = np.ascontiguousarray(model.coef.T)
         self._intercept = model.intercept
@@ -60,11 +58,15 @@ class Predictor:
         """Raw class scores, shape ``(n, n_classes)`` (``(n,)`` for a two-label model)."""
         if is_frame(texts):
             texts = frame_documents(texts)
-        rows, cols, values = self._features(texts)
         n_classes = self._coef_t.shape[1]
         scores = np.empty((len(texts), n_classes))
-        for k in range(n_classes):
-            scores[:, k] = np.bincount(rows, weights=values * self._coef_t[cols, k], minlength=len(texts))
+        for start in range(0, len(texts), CHUNK):  # bounded temporaries, whatever the number of texts
+            part = texts[start : start + CHUNK]
+            rows, cols, values = self._features(part)
+            for k in range(n_classes):
+                scores[start : start + len(part), k] = np.bincount(
+                    rows, weights=values * self._coef_t[cols, k], minlength=len(part)
+                )
         scores += self._intercept
         return scores[:, 0] if n_classes == 1 else scores
 
@@ -236,89 +238,58 @@ class Predictor:
         one-off ``stanceclf predict "..."`` searches the sorted vocabulary instead.
         """
         if self._vocabularies is None and batch_size > _BISECT_UP_TO:
-            self._vocabularies = [{f: i for i, f in enumerate(block.features)} for block in self.model.blocks]
-            self._word_cache = [{} for _ in self.model.blocks]
+            self._vocabularies = [dict(zip(block.features, range(len(block.features)))) for block in self.model.blocks]
+            self._tables = [self._table(index, vocabulary) for index, vocabulary in enumerate(self._vocabularies)]
         if self._vocabularies is not None:
             return self._vocabularies
         return [_SortedVocabulary(block.features) for block in self.model.blocks]
 
+    def _table(self, index: int, vocabulary) -> CharNgramTable | WordNgramTable | None:
+        """Block ``index``'s n-gram table (:func:`stanceclf.occurrences.ngram_table`; None for target blocks)."""
+        buckets = self._buckets[index]
+        return ngram_table(self._analyzers[index], buckets.__getitem__ if buckets is not None else vocabulary.get)
+
     def _features(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """TF-IDF features of each text as coordinate arrays (row, column, value), unordered.
+        """TF-IDF features of each text as coordinate arrays (row, column, value), by block then row.
 
         Every block's feature occurrences are gathered for the whole batch, then counted,
         weighted and normalised with numpy, so the Python work per statement is tokenising and
-        dictionary look-ups only. Character n-grams are cached per word: in real text most
-        words recur, and a word's n-grams never change.
+        dictionary look-ups only. Character n-grams are looked up once per distinct word
+        (:class:`stanceclf.occurrences.CharNgramTable`, kept across batches).
         """
         n = len(texts)
         lookups = self._lookups(n)
+        tables = self._tables if lookups is self._vocabularies else [None] * len(lookups)
         rows, cols, values = [], [], []
         for index, (analyzer, vocabulary, offset, block) in enumerate(
             zip(self._analyzers, lookups, self._offsets, self.model.blocks)
         ):
-            if block.n_buckets is not None:
-                buckets = self._buckets[index]
-                columns, lengths = feature_occurrences(
-                    texts, analyzer, buckets.__getitem__, self._hashed_words[index], _WORD_CACHE_LIMIT
-                )
-            elif isinstance(vocabulary, dict) and analyzer.kind == "char" and not analyzer.conjoin:
-                columns, lengths = self._cached_char_columns(texts, analyzer, vocabulary, self._word_cache[index])
+            table = tables[index]  # None for a few statements: not worth building
+            buckets = self._buckets[index]
+            if buckets is not None:
+                occurrences = feature_occurrences(texts, analyzer, buckets.__getitem__, table)
             else:
-                columns, lengths = _columns(texts, analyzer, vocabulary)
-            if not columns:
+                occurrences = feature_occurrences(texts, analyzer, vocabulary.get, table, missing=-1)
+            indptr, block_cols, counts = count_features(*occurrences, n)
+            if not len(block_cols):
                 continue
-            occurrence_rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
-            occurrence_cols = np.asarray(columns, dtype=np.int64)
-            known = occurrence_cols >= 0
-            if not known.all():
-                occurrence_rows, occurrence_cols = occurrence_rows[known], occurrence_cols[known]
-            width = block.width
-            keys, counts = np.unique(occurrence_rows * width + occurrence_cols, return_counts=True)
-            block_rows, block_cols = np.divmod(keys, width)
+            block_rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
             tf = counts.astype(np.float64)
             if block.sublinear_tf:
-                tf = np.log(tf) + 1.0
+                np.log(tf, out=tf)
+                tf += 1.0
             weights = tf * block.idf[block_cols]
             norms = np.sqrt(np.bincount(block_rows, weights=weights * weights, minlength=n))
             weights *= block.weight / norms[block_rows]
             rows.append(block_rows)
-            cols.append(block_cols + offset)
+            cols.append(block_cols.astype(np.int64) + offset)
             values.append(weights)
         if not rows:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0)
         return np.concatenate(rows), np.concatenate(cols), np.concatenate(values)
 
-    @staticmethod
-    def _cached_char_columns(texts, analyzer: Analyzer, vocabulary: dict, cache: dict) -> tuple[list, list]:
-        """Columns of every character n-gram occurrence, looked up once per distinct word."""
 
-        def word_columns(word: str) -> list[int]:
-            grams = map(vocabulary.get, word_char_ngrams(word, analyzer.ngram_range))
-            return [column for column in grams if column is not None]
-
-        return char_occurrences(texts, analyzer, word_columns, cache, _WORD_CACHE_LIMIT)
-
-
-def _columns(texts, analyzer: Analyzer, vocabulary) -> tuple[list, list]:
-    """Columns of every feature occurrence, and how many each text has (-1: not in the vocabulary)."""
-    if isinstance(vocabulary, dict):
-        columns, lengths = array("i"), array("i")
-        look_up = vocabulary.get
-        for document in texts:
-            features = analyzer(document)
-            columns.extend(map(look_up, features, repeat(-1, len(features))))  # all in C
-            lengths.append(len(features))
-        return columns, lengths
-    columns, lengths = [], []
-    for document in texts:
-        found = [vocabulary[f] for f in analyzer(document) if f in vocabulary]
-        columns.extend(found)
-        lengths.append(len(found))
-    return columns, lengths
-
-
-_WORD_CACHE_LIMIT = 200_000  # distinct words remembered per block before the cache starts over
 _BISECT_UP_TO = 16
 
 
@@ -334,6 +305,11 @@ class _SortedVocabulary:
 
     def __getitem__(self, feature: str) -> int:
         return bisect_left(self._features, feature)
+
+    def get(self, feature: str, default: int | None = None) -> int | None:
+        i = bisect_left(self._features, feature)
+        found = i < len(self._features) and self._features[i] == feature
+        return i if found else default
 
 
 def load_predictor(path: str | Path) -> Predictor:

@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "stanceclf"
 # A new module takes the lowest layer above everything it imports; CONTRIBUTING.md shows the map.
 LAYERS = [
     {"errors", "features", "sgd", "metrics", "interrupts", "versions", "topics", "conditions", "html_common"},
-    {"params", "dataset", "targets", "evidence", "article_page", "report_page", "suggesting"},
+    {"params", "dataset", "targets", "evidence", "article_page", "report_page", "suggesting", "occurrences"},
     {"persist", "benchmarks", "vectorize", "sentences"},
     {"data"},
     {"inference", "batch"},
