@@ -41,7 +41,7 @@ class Predictor:
         self.model = model
         self.classes_ = np.array(model.classes)
         self._analyzers = [Analyzer.from_dict(block.analyzer) for block in model.blocks]
-        self._vocabularies: list[dict[str, int]] | None = None  # feature -> column, built on the first large batch
+        self._vocabularies: list | None = None  # feature -> column look-ups, built on the first large batch
         self._tables: list[CharNgramTable | WordNgramTable | None] = []  # per block with them: word -> n-gram columns
         offsets = np.cumsum([0] + [block.width for block in model.blocks])
         self._buckets = [BucketCache(block.n_buckets) if block.n_buckets else None for block in model.blocks]
@@ -235,10 +235,17 @@ class Predictor:
         """Feature -> column look-ups: dicts for batches, bisection for a few statements.
 
         Building the dicts costs more than a cold single prediction takes in total, so a
-        one-off ``stanceclf predict "..."`` searches the sorted vocabulary instead.
+        one-off ``stanceclf predict "..."`` searches the sorted vocabulary instead. A block read
+        through an n-gram table looks up each distinct n-gram once, so it searches the sorted
+        vocabulary too: no dictionary of the whole vocabulary (memory that grows with it).
         """
         if self._vocabularies is None and batch_size > _BISECT_UP_TO:
-            self._vocabularies = [dict(zip(block.features, range(len(block.features)))) for block in self.model.blocks]
+            self._vocabularies = [
+                _SortedVocabulary(block.features)
+                if _has_table(analyzer)
+                else dict(zip(block.features, range(block.width)))
+                for analyzer, block in zip(self._analyzers, self.model.blocks)
+            ]
             self._tables = [self._table(index, vocabulary) for index, vocabulary in enumerate(self._vocabularies)]
         if self._vocabularies is not None:
             return self._vocabularies
@@ -291,6 +298,11 @@ class Predictor:
 
 
 _BISECT_UP_TO = 16
+
+
+def _has_table(analyzer: Analyzer) -> bool:
+    """Whether a block is read through an n-gram table (:func:`stanceclf.occurrences.ngram_table`)."""
+    return analyzer.kind in ("word", "char") and not analyzer.conjoin
 
 
 class _SortedVocabulary:
