@@ -293,7 +293,9 @@ def main() -> None:
         # `python -m stanceclf` imports from the working directory first: run where no stanceclf
         # folder is, so that the installed package (or PYTHONPATH, for --baseline) is what runs
         os.chdir(folder)
-        for size in sizes:
+        # the main size first, then its cold starts: each size's results are written as soon as
+        # they are in, so that a long run at the largest size can be cut short
+        for size in sorted(sizes, key=lambda s: (s != args.main, s)):
             print(f"size {size:,} ...", flush=True)
             at_size = [t for t in tools if t not in ("defaults", "before") or size in (args.main, max(sizes))]
             results["sizes"][size] = bench_size(
@@ -304,30 +306,38 @@ def main() -> None:
                 baseline=baseline,
                 repeat=args.repeat if size == args.main else 1,
             )
-        main = results["sizes"][args.main]
-        sentence = "w12 w7 w305 w4 w18 w1 w900 w3 w51"
-        cold = {"python -c 'import numpy'": cold_start([PYTHON, "-c", "import numpy"], args.runs)}
-        cold["stanceclf predict, default model"] = cold_start(
-            stanceclf("predict", "Rome will not send troops to Ukraine."), args.runs
-        )
-        for name, command in (
-            ("stanceclf predict, synthetic word model", lambda m: stanceclf("predict", "--model", m, sentence)),
-            (
-                "stanceclf predict, synthetic default-feature model",
-                lambda m: stanceclf("predict", "--model", m, sentence),
-            ),
-            ("scikit-learn pipeline", lambda m: python(SKLEARN_COLD, m, sentence)),
-            ("fastText", lambda m: python(FASTTEXT_COLD, m, sentence)),
-        ):
-            tool = {"stanceclf predict, synthetic word model": "stanceclf"}.get(name, name)
-            tool = DEFAULTS if "default-feature" in name else tool
-            if tool in main:
-                cold[name] = cold_start(command(main[tool]["model_path"]), args.runs)
-        results["cold_start"] = cold
-    results["load_average"]["end"] = os.getloadavg()
-    write_results(args.name, render(results, args), results)
+            if size == args.main:
+                results["cold_start"] = cold_starts(results["sizes"][size], args.runs)
+            results["load_average"]["end"] = os.getloadavg()
+            write_results(args.name, render(results, args), results)
     if args.name == "speed":
         plot(results)
+
+
+def cold_starts(main: dict, runs: int) -> dict:
+    """One statement from a fresh process, for each tool's model at the main size (and the default model)."""
+    sentence = "w12 w7 w305 w4 w18 w1 w900 w3 w51"
+    cold = {"python -c 'import numpy'": cold_start([PYTHON, "-c", "import numpy"], runs)}
+    cold["stanceclf predict, default model"] = cold_start(
+        stanceclf("predict", "Rome will not send troops to Ukraine."), runs
+    )
+    for name, tool, command in (
+        (
+            "stanceclf predict, synthetic word model",
+            "stanceclf",
+            lambda m: stanceclf("predict", "--model", m, sentence),
+        ),
+        (
+            "stanceclf predict, synthetic default-feature model",
+            DEFAULTS,
+            lambda m: stanceclf("predict", "--model", m, sentence),
+        ),
+        ("scikit-learn pipeline", "scikit-learn pipeline", lambda m: python(SKLEARN_COLD, m, sentence)),
+        ("fastText", "fastText", lambda m: python(FASTTEXT_COLD, m, sentence)),
+    ):
+        if tool in main:
+            cold[name] = cold_start(command(main[tool]["model_path"]), runs)
+    return cold
 
 
 def render(results: dict, args) -> str:
