@@ -290,6 +290,9 @@ def main() -> None:
         folder = Path(name)
         data = args.data.resolve() if args.data else folder
         data.mkdir(parents=True, exist_ok=True)
+        if args.data:  # models and outputs beside the corpora: a shared /tmp may be swept by others
+            folder = data / "work"
+            folder.mkdir(exist_ok=True)
         # `python -m stanceclf` imports from the working directory first: run where no stanceclf
         # folder is, so that the installed package (or PYTHONPATH, for --baseline) is what runs
         os.chdir(folder)
