@@ -137,8 +137,8 @@ class Predictor:
         order = np.argsort(-scores, kind="stable")
         best, second = int(order[0]), int(order[1])
         margin_parts = contributions[:, best] - contributions[:, second]
-        shown = np.argsort(-np.abs(margin_parts), kind="stable")[:top]
-        shown = [i for i in shown.tolist() if margin_parts[i] != 0]
+        strongest = np.argsort(-np.abs(margin_parts), kind="stable")[:top]
+        shown = [i for i in strongest.tolist() if margin_parts[i] != 0]
         names = self._feature_names(cols[shown], text)
         labels = self.model.classes
         why = {
@@ -207,23 +207,25 @@ class Predictor:
 
     def _column(self, block: int, lookup, feature: str) -> int:
         """The global column of ``feature`` in ``block``, or -1 where the model does not know it."""
-        if self.model.blocks[block].n_buckets is not None:
-            return self._offsets[block] + self._buckets[block][feature]
+        buckets = self._buckets[block]
+        if buckets is not None:
+            return self._offsets[block] + buckets[feature]
         if feature not in lookup:
             return -1
         return self._offsets[block] + lookup[feature]
 
     def _feature_names(self, cols: np.ndarray, text) -> list[str]:
         names = []
-        in_bucket = {}  # hashed block -> {bucket: the text's features hashed to it}
+        in_bucket: dict[int, dict[int, list[str]]] = {}  # hashed block -> {bucket: the text's features in it}
         for col in cols.tolist():
             block = max(b for b, start in enumerate(self._offsets) if start <= col)
             spec = self.model.blocks[block]
-            if spec.n_buckets is not None:  # a hashed column: name it by the text's features that fell in it
+            buckets = self._buckets[block]
+            if buckets is not None:  # a hashed column: name it by the text's features that fell in it
                 if block not in in_bucket:
                     in_bucket[block] = {}
                     for feature in sorted(set(self._analyzers[block](text))):
-                        in_bucket[block].setdefault(self._buckets[block][feature], []).append(feature)
+                        in_bucket[block].setdefault(buckets[feature], []).append(feature)
                 feature = " | ".join(in_bucket[block][col - self._offsets[block]])
             else:
                 feature = spec.features[col - self._offsets[block]]

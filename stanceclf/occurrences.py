@@ -27,7 +27,11 @@ from stanceclf.features import (
 )
 
 CHUNK = 8192  # statements whose occurrences are gathered and counted together (bounds the temporaries)
-WORD_LIMIT = 200_000  # distinct words a CharNgramTable keeps before it starts over (bounds its memory)
+# Distinct words a CharNgramTable keeps, and tokens and n-grams a WordNgramTable keeps, before
+# starting over: each bounds its table's memory (about 200 and 110 bytes an entry, so some 20 and
+# 35 MiB per table and process) whatever the input; real text's common words fit many times over.
+WORD_LIMIT = 100_000
+GRAM_LIMIT = 300_000
 _COLUMN_BITS = 31  # a count key is (row << 31) | column: columns are int32, rows a chunk's
 
 
@@ -228,7 +232,7 @@ class WordNgramTable:
     [(0, 0), (0, 1), (0, 2), (0, 3), (2, 0), (2, 3)]
     """
 
-    def __init__(self, analyzer: Analyzer, column_of: Callable[[str], int | None], limit: int = 4 * WORD_LIMIT):
+    def __init__(self, analyzer: Analyzer, column_of: Callable[[str], int | None], limit: int = GRAM_LIMIT):
         self.analyzer = analyzer
         self.column_of = column_of
         self.limit = limit

@@ -89,13 +89,14 @@ class SoftmaxSGD:
         weights = np.ones(n_rows) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         for start in range(0, n_rows, self.batch_size):
             rows = order[start : start + self.batch_size]
-            columns, values, lengths = [], [], []
+            found_columns, found_values, lengths = [], [], []
             for block, offset in zip(blocks, offsets):
                 found, data, per_row = _gather_rows(block, rows)  # these rows only: never a copy of the matrix
-                columns.append(found + offset if offset else found)
-                values.append(data)
+                found_columns.append(found + offset if offset else found)
+                found_values.append(data)
                 lengths.append(per_row)
-            columns, values, per_row = np.concatenate(columns), np.concatenate(values), lengths[0]
+            columns, values = np.concatenate(found_columns), np.concatenate(found_values)
+            per_row = lengths[0]
             if len(blocks) > 1:  # row by row, each row's blocks in turn: the order of the stacked matrix
                 block_lengths = np.stack(lengths, axis=1)
                 block_starts = np.cumsum(block_lengths.T.ravel()).reshape(block_lengths.T.shape).T - block_lengths
