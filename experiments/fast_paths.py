@@ -8,10 +8,15 @@ Measures, on the synthetic corpus (experiments/synthetic.py; timing only):
 - numbering a block's features in one process against two (a forked child takes half);
 - the console script's quick path (stanceclf.launcher) against the click CLI, as whole processes;
 - batch.csv_line against csv.writer;
+- the n-gram tables of stanceclf.occurrences (a chunk at a time; char n-grams per distinct word,
+  word n-grams as integer keys) against the analyzer called statement by statement, per block;
+- the ASCII tokeniser of a joined chunk (translate + split) against the regular expression;
+- the sgd step by scipy's sparse products against numpy gathers and a bincount per class;
 - loading the training file in a forked child while scikit-learn imports, against one after the other.
 
 A fast path is kept when its median is at least 10% faster than the plain way; results go to
-experiments/results/fast_paths.{md,json}.
+experiments/results/fast_paths.{md,json}. ``--only GROUPS`` measures some groups and keeps the
+other rows; ``--cpu`` times in-process measures by CPU time (steadier on a loaded machine).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import csv
 import importlib.util
 import io
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -38,12 +44,16 @@ from common import RESULTS, machine  # noqa: E402
 MARGIN = 0.10  # a fast path must save at least this share of the plain way's time
 
 
+CLOCK = {"clock": time.perf_counter, "timer": "wall"}  # --cpu: this process's CPU time instead
+
+
 def median_time(work, repeats: int) -> float:
+    clock = CLOCK["clock"]
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = clock()
         work()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return statistics.median(times)
 
 
@@ -132,60 +142,19 @@ def table_rows(texts, repeats: int) -> list[dict]:
 
 
 def tokenizer_rows(texts, repeats: int) -> list[dict]:
-    """Tokenising a joined ASCII chunk by blanking and splitting, against the regular expression."""
+    """Tokenising a joined ASCII chunk without apostrophes by blanking and splitting, against the regular expression."""
     from stanceclf.features import _WORD
     from stanceclf.occurrences import _tokens
 
-    english = [t.replace("w1 ", "don't ").replace("w2 ", "it's, ") for t in texts]
-    rows = []
-    for name, chunk in (("synthetic", texts), ("with apostrophes and commas", english)):
-        joined = " ".join(chunk)
-        assert _tokens(joined) == _WORD.findall(joined)
-        rows.append(
-            row(
-                f"word tokens of {len(chunk):,} joined statements, {name}",
-                "occurrences._tokens (translate + split)",
-                median_time(lambda j=joined: _tokens(j), repeats),
-                "features._WORD.findall",
-                median_time(lambda j=joined: _WORD.findall(j), repeats),
-            )
-        )
-    return rows
-
-
-def counting_rows(texts, repeats: int) -> list[dict]:
-    """Counting occurrences per row: one numpy sort of (row, column) keys against scipy's sum_duplicates."""
-    import scipy.sparse as sp
-
-    from stanceclf.features import Analyzer
-    from stanceclf.occurrences import count_features, feature_occurrences, ngram_table
-
-    numbering: dict = {}
-    analyzer = Analyzer("char", (3, 6), True, True)
-
-    def column_of(gram: str) -> int:
-        return numbering.setdefault(gram, len(numbering))
-
-    table = ngram_table(analyzer, column_of)
-    columns, rows_of = feature_occurrences(texts[:8192], analyzer, column_of, table)
-    n = min(len(texts), 8192)
-
-    def plain():
-        lengths = np.bincount(rows_of, minlength=n)
-        indptr = np.concatenate([[0], np.cumsum(lengths)])
-        matrix = sp.csr_matrix((np.ones(len(columns), dtype=np.float32), columns, indptr), shape=(n, len(numbering)))
-        matrix.sum_duplicates()
-        return matrix
-
-    ours = count_features(columns, rows_of, n)
-    assert np.array_equal(ours[1], plain().indices)
+    joined = " ".join(texts)
+    assert "'" not in joined and _tokens(joined) == _WORD.findall(joined)
     return [
         row(
-            f"counting {len(columns):,} char n-gram occurrences of {n:,} statements",
-            "occurrences.count_features (numpy sort)",
-            median_time(lambda: count_features(columns, rows_of, n), repeats),
-            "scipy csr sum_duplicates",
-            median_time(plain, repeats),
+            f"word tokens of {len(texts):,} joined ASCII statements without apostrophes",
+            "occurrences._tokens (translate + split)",
+            median_time(lambda: _tokens(joined), repeats),
+            "features._WORD.findall",
+            median_time(lambda: _WORD.findall(joined), repeats),
         )
     ]
 
@@ -361,6 +330,8 @@ def row(what: str, fast: str, fast_seconds: float, plain: str, plain_seconds: fl
     saving = 1 - (fast_seconds - floor) / (plain_seconds - floor)
     return {
         "measure": what,
+        "timer": CLOCK["timer"] if floor == 0.0 else "wall",
+        "load": round(os.getloadavg()[0], 1),
         "fast_path": fast,
         "fast_seconds": round(fast_seconds, 4),
         "plain_way": plain,
@@ -370,42 +341,68 @@ def row(what: str, fast: str, fast_seconds: float, plain: str, plain_seconds: fl
     }
 
 
+GROUPS = ("tfidf", "tables", "tokens", "sgd", "processes", "launcher", "csv", "overlap")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=40_000, help="synthetic statements for the TF-IDF timings")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--only", default=",".join(GROUPS), help=f"measure these groups, keep the other rows: {GROUPS}")
+    parser.add_argument(
+        "--cpu", action="store_true", help="time in-process measures by CPU time (steadier on a loaded machine)"
+    )
     args = parser.parse_args()
+    if args.cpu:
+        CLOCK.update(clock=time.process_time, timer="CPU")
+    only = set(args.only.split(","))
     texts, labels = synthetic_statements(args.rows)
     targets = [f"target{i % 12}" for i in range(len(texts))]
-    rows = []
-    rows += tfidf_rows(texts, targets, args.repeats)
-    rows += table_rows(texts, args.repeats)
-    rows += tokenizer_rows(texts[:8192], args.repeats)
-    rows += counting_rows(texts, args.repeats)
-    rows += sgd_rows(texts, labels, args.repeats)
-    rows += two_process_rows(texts, args.repeats)
-    rows += launcher_rows(args.repeats)
-    rows += csv_rows(args.repeats)
+    measures = {
+        "tfidf": lambda: tfidf_rows(texts, targets, args.repeats),
+        "tables": lambda: table_rows(texts, args.repeats),
+        "tokens": lambda: tokenizer_rows(texts[:8192], args.repeats),
+        "sgd": lambda: sgd_rows(texts, labels, args.repeats),
+        "processes": lambda: two_process_rows(texts, args.repeats),
+        "launcher": lambda: launcher_rows(args.repeats),
+        "csv": lambda: csv_rows(args.repeats),
+        "overlap": lambda: overlap_rows(write_corpus(Path(folder) / "corpus.csv", args.rows), args.repeats),
+    }
+    command = f"python experiments/fast_paths.py --rows {args.rows} --repeats {args.repeats}"
+    command += (f" --only {args.only}" if only != set(GROUPS) else "") + (" --cpu" if args.cpu else "")
+    new = []
     with tempfile.TemporaryDirectory() as folder:
-        rows += overlap_rows(write_corpus(Path(folder) / "corpus.csv", args.rows), args.repeats)
-    result = {"rows": args.rows, "repeats": args.repeats, "margin": MARGIN, "machine": machine(), "results": rows}
+        for group in GROUPS:
+            if group in only:
+                for measured in measures[group]():
+                    new.append({**measured, "command": command, "machine": machine()})
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "fast_paths.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    stored = RESULTS / "fast_paths.json"
+    rows = new
+    if only != set(GROUPS) and stored.exists():  # keep the rows this run did not measure, in their place
+        earlier = json.loads(stored.read_text(encoding="utf-8"))
+        old_rows = [
+            {"command": earlier.get("command", ""), "machine": earlier["machine"], **r} for r in earlier["results"]
+        ]
+        fresh = {r["measure"]: r for r in new}
+        rows = [fresh.pop(r["measure"], r) for r in old_rows] + list(fresh.values())
+    result = {"margin": MARGIN, "machine": machine(), "command": command, "results": rows}
+    stored.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     lines = [
         "# Hand-written fast paths against the plain way",
         "",
-        f"Medians of {args.repeats} runs; TF-IDF timings on {args.rows:,} synthetic statements",
-        f"(experiments/synthetic.py). A fast path is kept when it saves at least {MARGIN:.0%} of the plain way's time.",
-        f"Machine: {machine()}. Command: `python experiments/fast_paths.py --rows {args.rows} "
-        f"--repeats {args.repeats}`.",
+        "Medians of several runs on synthetic statements (experiments/synthetic.py); each row names the command,",
+        "timer (wall time, or the process's CPU time with --cpu) and 1-minute load average it was measured under.",
+        f"A fast path is kept when it saves at least {MARGIN:.0%} of the plain way's time.",
         "",
-        "| measure | fast path | s | plain way | s | speed-up | verdict |",
-        "|---|---|---|---|---|---|---|",
+        "| measure | fast path | s | plain way | s | speed-up | verdict | timer, load | command and machine |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r['measure']} | {r['fast_path']} | {r['fast_seconds']:.3f} | {r['plain_way']} | "
-            f"{r['plain_seconds']:.3f} | {r['speedup']:.2f}x | {r['verdict']} |"
+            f"{r['plain_seconds']:.3f} | {r['speedup']:.2f}x | {r['verdict']} | {r.get('timer', 'wall')}, "
+            f"{r.get('load', 'quiet')} | `{r['command']}` on {r['machine']} |"
         )
     # the notes below the table are written by hand: keep them when rerunning
     path = RESULTS / "fast_paths.md"
