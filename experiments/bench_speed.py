@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -38,6 +39,8 @@ from common import RESULTS, machine, run_measured, write_results
 
 PYTHON = sys.executable
 HELD_OUT = 20_000
+DEFAULTS = "stanceclf (word + char, defaults)"
+BEFORE = "stanceclf before this change (word + char, defaults)"
 
 SKLEARN_TRAIN = """
 import csv, sys, joblib
@@ -155,76 +158,103 @@ def cold_start(command: list[str], runs: int) -> dict:
     }
 
 
-def median_run(command: list[str], what: str, repeat: int) -> dict:
-    """Run ``command`` ``repeat`` times; the run of median wall time, with the highest peak seen."""
-    runs = sorted((checked(run_measured(command), what) for _ in range(repeat)), key=lambda r: r["seconds"])
-    chosen = dict(runs[len(runs) // 2])
+def median_of(runs: list[dict]) -> dict:
+    """The run of median wall time among ``runs``, with every run's times and the highest peak seen."""
+    ordered = sorted(runs, key=lambda r: r["seconds"])
+    chosen = dict(ordered[len(ordered) // 2])
     chosen["all_seconds"] = [r["seconds"] for r in runs]
     chosen["peak_mib"] = max(r["peak_mib"] for r in runs)
+    cpu = [r["cpu_seconds"] for r in runs if r.get("cpu_seconds") is not None]
+    chosen["cpu_seconds"] = statistics.median(cpu) if cpu else None
     return chosen
 
 
-def bench_size(size: int, folder: Path, *, with_defaults: bool, fasttext: bool, repeat: int) -> dict:
-    """Train, score and batch-predict every tool on a synthetic corpus of ``size`` statements."""
-    train = write_corpus(folder / f"train{size}.csv", size, seed=0)
-    held_out = folder / "held_out.csv"
+def alternating(commands: dict[str, list[str]], repeat: int, what: str) -> dict[str, dict]:
+    """Run every command once, then again, ``repeat`` rounds; the median run of each.
+
+    Alternating rather than repeating each command in a row spreads a change in the machine's
+    load over all the tools alike.
+    """
+    runs: dict[str, list[dict]] = {name: [] for name in commands}
+    for round_number in range(repeat):
+        for name, command in commands.items():
+            print(f"  {what} {name} (round {round_number + 1} of {repeat}) ...", flush=True)
+            runs[name].append(checked(run_measured(command), f"{name} {what}"))
+    return {name: median_of(measured) for name, measured in runs.items()}
+
+
+TOOLS = ("words", "outofcore", "defaults", "before", "sklearn", "fasttext")
+NAMES = {
+    "words": "stanceclf",
+    "outofcore": "stanceclf out-of-core (hashed, sgd)",
+    "defaults": DEFAULTS,
+    "before": BEFORE,
+    "sklearn": "scikit-learn pipeline",
+    "fasttext": "fastText",
+}
+
+
+def corpora(size: int, folder: Path) -> tuple[Path, Path, Path]:
+    """The training corpus, the held-out corpus and the batch file of ``size`` statements (reused if there)."""
+    train, held_out, batch = folder / f"train{size}.csv", folder / "held_out.csv", folder / f"batch{size}.txt"
+    if not train.exists():
+        write_corpus(train, size, seed=0)
     if not held_out.exists():
         write_corpus(held_out, HELD_OUT, seed=1)
-    batch = folder / f"batch{size}.txt"
-    batch.write_text("\n".join(synthetic_statements(size, seed=2)[0]) + "\n", encoding="utf-8")
+    if not batch.exists():
+        batch.write_text("\n".join(synthetic_statements(size, seed=2)[0]) + "\n", encoding="utf-8")
+    return train, held_out, batch
+
+
+def bench_size(size: int, folder: Path, data: Path, *, tools: list[str], baseline: str | None, repeat: int) -> dict:
+    """Train, score and batch-predict every tool on a synthetic corpus of ``size`` statements."""
+    train, held_out, batch = corpora(size, data)
     out = folder / "out.jsonl"
     words = ("--char-ngrams", "none")
-    runs = [  # name, model file, training command, prediction command, kind
-        ("stanceclf", f"words{size}.stance", lambda m: stanceclf("train", train, "-o", m, *words, "--force"), None),
-        (
-            "stanceclf out-of-core (hashed, sgd)",
+    before = ["env", f"PYTHONPATH={baseline}"] if baseline else []
+    trainers = {  # tool: (model file, training command, kind)
+        "words": (f"words{size}.stance", stanceclf("train", train, "-o", "{m}", *words, "--force"), None),
+        "outofcore": (
             f"outofcore{size}.stance",
-            lambda m: stanceclf("train", train, "-o", m, *words, "--out-of-core", "--force"),
+            stanceclf("train", train, "-o", "{m}", *words, "--out-of-core", "--force"),
             None,
         ),
-    ]
-    if with_defaults:
-        runs.append(
-            (
-                "stanceclf (word + char, defaults)",
-                f"default{size}.stance",
-                lambda m: stanceclf("train", train, "-o", m, "--force"),
-                None,
-            )
-        )
-    runs.append(
-        ("scikit-learn pipeline", f"sklearn{size}.joblib", lambda m: python(SKLEARN_TRAIN, train, m), "sklearn")
-    )
-    if fasttext:
-        runs.append(
-            (
-                "fastText",
-                f"fasttext{size}.bin",
-                lambda m: python(FASTTEXT_TRAIN, train, m, folder / "ft.txt"),
-                "fasttext",
-            )
-        )
+        "defaults": (f"default{size}.stance", stanceclf("train", train, "-o", "{m}", "--force"), None),
+        "before": (f"before{size}.stance", before + stanceclf("train", train, "-o", "{m}", "--force"), "before"),
+        "sklearn": (f"sklearn{size}.joblib", python(SKLEARN_TRAIN, train, "{m}"), "sklearn"),
+        "fasttext": (f"fasttext{size}.bin", python(FASTTEXT_TRAIN, train, "{m}", folder / "ft.txt"), "fasttext"),
+    }
     predictors = {
         None: lambda m: stanceclf("predict", "--input", batch, "--format", "jsonl", "--model", m, "-o", out, "--force"),
+        "before": lambda m: (
+            before + stanceclf("predict", "--input", batch, "--format", "jsonl", "--model", m, "-o", out, "--force")
+        ),
         "sklearn": lambda m: python(SKLEARN_PREDICT, m, batch, out),
         "fasttext": lambda m: python(FASTTEXT_PREDICT, m, batch, out),
     }
+    models = {tool: folder / trainers[tool][0] for tool in tools}
+    trained = alternating(
+        {tool: [str(models[tool]) if part == "{m}" else part for part in trainers[tool][1]] for tool in tools},
+        repeat,
+        "train",
+    )
+    predicted = alternating({tool: predictors[trainers[tool][2]](models[tool]) for tool in tools}, repeat, "predict")
     report = {}
-    for name, filename, train_command, kind in runs:
-        model = folder / filename
-        print(f"  {name} ...", flush=True)
-        train_run = median_run(train_command(model), f"{name} train", repeat)
-        predict_run = median_run(predictors[kind](model), f"{name} predict", repeat)
-        report[name] = {
+    for tool in tools:
+        model, kind = models[tool], trainers[tool][2]
+        train_run, predict_run = trained[tool], predicted[tool]
+        report[NAMES[tool]] = {
             "train_seconds": train_run["seconds"],
             "train_seconds_all": train_run["all_seconds"],
+            "train_cpu_seconds": train_run["cpu_seconds"],
             "train_peak_mib": train_run["peak_mib"],
             "predict_per_second": size / predict_run["seconds"],
             "predict_seconds_all": predict_run["all_seconds"],
+            "predict_cpu_seconds": predict_run["cpu_seconds"],
             "predict_peak_mib": predict_run["peak_mib"],
             "model_mib": model.stat().st_size / 2**20,
-            "held_out_macro_f1": held_out_f1(kind or "stanceclf", held_out, model),
-            "features": feature_count(model) if kind is None else None,
+            "held_out_macro_f1": held_out_f1(kind if kind in ("sklearn", "fasttext") else "stanceclf", held_out, model),
+            "features": feature_count(model) if kind in (None, "before") else None,
             "model_path": str(model),
         }
     return report
@@ -237,70 +267,128 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="cold-start runs (median)")
     parser.add_argument("--repeat", type=int, default=3, help="training and batch runs at the main size (median)")
     parser.add_argument("--name", default="speed", help="results file name (a rerun at fewer sizes keeps speed.md)")
+    parser.add_argument("--tools", default="words,outofcore,defaults,sklearn,fasttext", help=f"any of {TOOLS}")
+    parser.add_argument(
+        "--baseline", help="a folder holding an earlier stanceclf package: its defaults run as the tool 'before'"
+    )
+    parser.add_argument(
+        "--data", type=Path, help="keep the synthetic corpora here and reuse them (default: a temp dir)"
+    )
+    parser.add_argument("--load-note", default="", help="how loaded the machine was, in words, for the report")
     args = parser.parse_args()
     sizes = sorted({int(s) for s in args.sizes.split(",")} | {args.main})
-    fasttext = has_module("fasttext")
-    notes = [] if fasttext else ["fastText is not installed (`pip install -e '.[bench]'`): its column is skipped."]
-    results: dict = {"machine": machine(), "sizes": {}, "notes": notes}
+    tools = [tool for tool in TOOLS if tool in args.tools.split(",")]
+    if "before" in tools and not args.baseline:
+        raise SystemExit("the tool 'before' needs --baseline FOLDER")
+    notes = [args.load_note] if args.load_note else []
+    if "fasttext" in tools and not has_module("fasttext"):
+        tools.remove("fasttext")
+        notes.append("fastText is not installed (`pip install -e '.[bench]'`): its column is skipped.")
+    results: dict = {"machine": machine(), "sizes": {}, "notes": notes, "load_average": {"start": os.getloadavg()}}
+    baseline = str(Path(args.baseline).resolve()) if args.baseline else None
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        for size in sizes:
+        data = args.data.resolve() if args.data else folder
+        data.mkdir(parents=True, exist_ok=True)
+        if args.data:  # models and outputs beside the corpora: a shared /tmp may be swept by others
+            folder = data / "work"
+            folder.mkdir(exist_ok=True)
+        # `python -m stanceclf` imports from the working directory first: run where no stanceclf
+        # folder is, so that the installed package (or PYTHONPATH, for --baseline) is what runs
+        os.chdir(folder)
+        # the main size first, then its cold starts: each size's results are written as soon as
+        # they are in, so that a long run at the largest size can be cut short
+        for size in sorted(sizes, key=lambda s: (s != args.main, s)):
             print(f"size {size:,} ...", flush=True)
+            at_size = [t for t in tools if t not in ("defaults", "before") or size in (args.main, max(sizes))]
             results["sizes"][size] = bench_size(
                 size,
                 folder,
-                with_defaults=size in (args.main, max(sizes)),
-                fasttext=fasttext,
+                data,
+                tools=at_size,
+                baseline=baseline,
                 repeat=args.repeat if size == args.main else 1,
             )
-        main = results["sizes"][args.main]
-        sentence = "w12 w7 w305 w4 w18 w1 w900 w3 w51"
-        cold = {"python -c 'import numpy'": cold_start([PYTHON, "-c", "import numpy"], args.runs)}
-        cold["stanceclf predict, default model"] = cold_start(
-            stanceclf("predict", "Rome will not send troops to Ukraine."), args.runs
-        )
-        cold["stanceclf predict, synthetic word model"] = cold_start(
-            stanceclf("predict", "--model", main["stanceclf"]["model_path"], sentence), args.runs
-        )
-        cold["scikit-learn pipeline"] = cold_start(
-            python(SKLEARN_COLD, main["scikit-learn pipeline"]["model_path"], sentence), args.runs
-        )
-        if fasttext:
-            cold["fastText"] = cold_start(python(FASTTEXT_COLD, main["fastText"]["model_path"], sentence), args.runs)
-        results["cold_start"] = cold
-    write_results(args.name, render(results, args), results)
+            if size == args.main:
+                results["cold_start"] = cold_starts(results["sizes"][size], args.runs)
+            results["load_average"]["end"] = os.getloadavg()
+            write_results(args.name, render(results, args), results)
     if args.name == "speed":
         plot(results)
 
 
+def cold_starts(main: dict, runs: int) -> dict:
+    """One statement from a fresh process, for each tool's model at the main size (and the default model)."""
+    sentence = "w12 w7 w305 w4 w18 w1 w900 w3 w51"
+    cold = {"python -c 'import numpy'": cold_start([PYTHON, "-c", "import numpy"], runs)}
+    cold["stanceclf predict, default model"] = cold_start(
+        stanceclf("predict", "Rome will not send troops to Ukraine."), runs
+    )
+    for name, tool, command in (
+        (
+            "stanceclf predict, synthetic word model",
+            "stanceclf",
+            lambda m: stanceclf("predict", "--model", m, sentence),
+        ),
+        (
+            "stanceclf predict, synthetic default-feature model",
+            DEFAULTS,
+            lambda m: stanceclf("predict", "--model", m, sentence),
+        ),
+        ("scikit-learn pipeline", "scikit-learn pipeline", lambda m: python(SKLEARN_COLD, m, sentence)),
+        ("fastText", "fastText", lambda m: python(FASTTEXT_COLD, m, sentence)),
+    ):
+        if tool in main:
+            cold[name] = cold_start(command(main[tool]["model_path"]), runs)
+    return cold
+
+
 def render(results: dict, args) -> str:
     sizes = sorted(results["sizes"], key=int)
-    main = results["sizes"][args.main]
-    command = f"python experiments/bench_speed.py --sizes {args.sizes} --main {args.main} --repeat {args.repeat}"
+    command = (
+        f"python experiments/bench_speed.py --sizes {args.sizes} --main {args.main} --repeat {args.repeat} "
+        f"--tools {args.tools}" + (" --baseline BEFORE" if args.baseline else "")
+    )
     if args.name != "speed":
         command += f" --name {args.name}"
+    load = results.get("load_average", {})
+    load_text = ""
+    if load:
+        load_text = (
+            f" Load average (1, 5, 15 min) at the start {', '.join(f'{x:.1f}' for x in load['start'])}, "
+            f"at the end {', '.join(f'{x:.1f}' for x in load['end'])}."
+        )
     lines = [
         "# Speed and memory: stanceclf, a plain scikit-learn pipeline and fastText",
         "",
         f"Synthetic corpus (`experiments/synthetic.py`, for timing only) of 8-30-word statements; held-out "
-        f"macro-F1 on {HELD_OUT:,} more. Every figure from one run of `{command}` on: {results['machine']}. "
-        f"At {args.main:,} statements training and batch prediction are the median of {args.repeat} runs; "
-        "other sizes ran once. Peak memory is the whole process tree's (forked workers included).",
+        f"macro-F1 on {HELD_OUT:,} more. Every figure from one run of `{command}` on: {results['machine']}."
+        f"{load_text} At {args.main:,} statements training and batch prediction are the median of {args.repeat} "
+        "alternating runs (every tool once, then again); other sizes ran once. Peak memory is the whole process "
+        "tree's (forked workers included); CPU is the process's own user + system seconds (a forked worker's "
+        "CPU is not in it), steadier than wall time on a loaded machine.",
         *[f"\n{note}" for note in results["notes"]],
-        "",
-        f"## {args.main:,} statements",
-        "",
-        "| | train (s) | train peak (MiB) | batch predict (statements/s) | predict peak (MiB) "
-        "| model file (MiB) | held-out macro-F1 |",
-        "|---|---|---|---|---|---|---|",
     ]
-    for name, row in main.items():
-        lines.append(
-            f"| {name} | {row['train_seconds']:.1f} | {row['train_peak_mib']:.0f} | {row['predict_per_second']:,.0f} "
-            f"| {row['predict_peak_mib']:.0f} | {row['model_mib']:.1f} | {row['held_out_macro_f1']:.4f} |"
-        )
-    lines += ["", f"stanceclf's word 1-2-gram model has {main['stanceclf']['features']:,} features.", ""]
-    lines += ratio_table(results, [s for s in sizes if int(s) in (args.main, max(map(int, sizes)))])
+    for size in sizes:
+        tools = results["sizes"][size]
+        runs = "median of 3 alternating runs" if int(size) == args.main and args.repeat > 1 else "one run"
+        lines += [
+            "",
+            f"## {int(size):,} statements ({runs})",
+            "",
+            "| | train (s) | train CPU (s) | train peak (MiB) | batch predict (statements/s) | predict CPU (s) "
+            "| predict peak (MiB) | model file (MiB) | held-out macro-F1 |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for name, row in tools.items():
+            lines.append(
+                f"| {name} | {row['train_seconds']:.1f} | {_cpu(row['train_cpu_seconds'])} "
+                f"| {row['train_peak_mib']:.0f} | {row['predict_per_second']:,.0f} "
+                f"| {_cpu(row['predict_cpu_seconds'])} "
+                f"| {row['predict_peak_mib']:.0f} | {row['model_mib']:.1f} | {row['held_out_macro_f1']:.4f} |"
+            )
+    lines += [""]
+    lines += ratio_table(results, sizes)
     cold = results["cold_start"]
     floor = cold["python -c 'import numpy'"]["median_seconds"]
     lines += ["", f"## Cold start: one statement from a fresh process (median of {args.runs} runs)", ""]
@@ -309,46 +397,43 @@ def render(results: dict, args) -> str:
         lines.append(
             f"| {name} | {row['median_seconds']:.3f} | {row['median_seconds'] / floor:.2f}x | {row['peak_mib']:.0f} |"
         )
-    lines += ["", "## Out of core: what hashing and streaming cost", ""]
-    lines += [
-        "| statements | in-memory macro-F1 | out-of-core macro-F1 | difference (points) "
-        "| in-memory train peak (MiB) | out-of-core train peak (MiB) |",
-        "|---|---|---|---|---|---|",
-    ]
-    for size in sizes:
-        ours, streamed = (
-            results["sizes"][size]["stanceclf"],
-            results["sizes"][size]["stanceclf out-of-core (hashed, sgd)"],
-        )
-        lines.append(
-            f"| {int(size):,} | {ours['held_out_macro_f1']:.4f} | {streamed['held_out_macro_f1']:.4f} "
-            f"| {100 * (streamed['held_out_macro_f1'] - ours['held_out_macro_f1']):+.2f} "
-            f"| {ours['train_peak_mib']:.0f} | {streamed['train_peak_mib']:.0f} |"
-        )
-    lines += ["", "## By corpus size (stanceclf: word 1-2-grams unless said)", ""]
-    lines += [
-        "| statements | tool | train (s) | train peak (MiB) | statements/s | predict peak (MiB) | held-out macro-F1 |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for size in sizes:
-        for name, row in results["sizes"][size].items():
+    if all("stanceclf out-of-core (hashed, sgd)" in results["sizes"][size] for size in sizes):
+        lines += ["", "## Out of core: what hashing and streaming cost", ""]
+        lines += [
+            "| statements | in-memory macro-F1 | out-of-core macro-F1 | difference (points) "
+            "| in-memory train peak (MiB) | out-of-core train peak (MiB) |",
+            "|---|---|---|---|---|---|",
+        ]
+        for size in sizes:
+            ours, streamed = (
+                results["sizes"][size]["stanceclf"],
+                results["sizes"][size]["stanceclf out-of-core (hashed, sgd)"],
+            )
             lines.append(
-                f"| {int(size):,} | {name} | {row['train_seconds']:.1f} | {row['train_peak_mib']:.0f} "
-                f"| {row['predict_per_second']:,.0f} | {row['predict_peak_mib']:.0f} | {row['held_out_macro_f1']:.4f} |"
+                f"| {int(size):,} | {ours['held_out_macro_f1']:.4f} | {streamed['held_out_macro_f1']:.4f} "
+                f"| {100 * (streamed['held_out_macro_f1'] - ours['held_out_macro_f1']):+.2f} "
+                f"| {ours['train_peak_mib']:.0f} | {streamed['train_peak_mib']:.0f} |"
             )
     if (RESULTS / "speed.png").exists() or has_module("matplotlib"):
         lines += ["", "![time and memory against corpus size](speed.png)"]
     return "\n".join(lines) + "\n"
 
 
+def _cpu(seconds) -> str:
+    return "" if seconds is None else f"{seconds:.1f}"
+
+
 def ratio_table(results: dict, sizes: list) -> list[str]:
-    """stanceclf (word 1-2-grams) against each reference, as ratios, at each of ``sizes``."""
-    header = "| |" + "".join(f" {int(s):,}: vs scikit-learn | {int(s):,}: vs fastText |" for s in sizes)
+    """stanceclf, with the references' word 1-2-grams and at its defaults, against each reference, as ratios."""
+    references = ("scikit-learn pipeline", "fastText")
+    columns = [(size, reference) for size in sizes for reference in references]
     lines = [
-        "Ratios, stanceclf with the same word 1-2-grams as the references:",
+        "Ratios against the references (fastText, and a scikit-learn pipeline, both with word 1-2-grams): "
+        "stanceclf with the same word 1-2-grams (matched features), and at its defaults (word 1-2-grams + "
+        "character 3-6-grams, what `stanceclf train` gives without flags).",
         "",
-        header,
-        "|---|" + "---|---|" * len(sizes),
+        "| stanceclf | measure |" + "".join(f" {int(s):,}: vs {r} |" for s, r in columns),
+        "|---|---|" + "---|" * len(columns),
     ]
 
     def ratio(a, b):
@@ -357,20 +442,21 @@ def ratio_table(results: dict, sizes: list) -> list[str]:
     def points(a, b):
         return f"{100 * (a - b):+.2f}"
 
-    for label, key, show in (
-        ("training time (lower is better)", "train_seconds", ratio),
-        ("batch statements/s (higher is better)", "predict_per_second", ratio),
-        ("training peak memory (lower is better)", "train_peak_mib", ratio),
-        ("batch peak memory (lower is better)", "predict_peak_mib", ratio),
-        ("held-out macro-F1 difference (points)", "held_out_macro_f1", points),
-    ):
-        cells = []
-        for size in sizes:
-            tools = results["sizes"][size]
-            ours = tools["stanceclf"][key]
-            for reference in ("scikit-learn pipeline", "fastText"):
-                cells.append(show(ours, tools[reference][key]) if reference in tools else "not run")
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    for ours_name, label in (("stanceclf", "matched features"), (DEFAULTS, "defaults"), (BEFORE, "defaults, before")):
+        for measure, key, show in (
+            ("training time (lower is better)", "train_seconds", ratio),
+            ("batch statements/s (higher is better)", "predict_per_second", ratio),
+            ("training peak memory", "train_peak_mib", ratio),
+            ("batch peak memory", "predict_peak_mib", ratio),
+            ("held-out macro-F1 difference (points)", "held_out_macro_f1", points),
+        ):
+            cells = []
+            for size, reference in columns:
+                tools = results["sizes"][size]
+                ok = ours_name in tools and reference in tools
+                cells.append(show(tools[ours_name][key], tools[reference][key]) if ok else "not run")
+            if any(cell != "not run" for cell in cells):
+                lines.append(f"| {label} | {measure} | " + " | ".join(cells) + " |")
     return lines
 
 

@@ -105,7 +105,7 @@ def run_measured(command: list[str], *, stdout=subprocess.DEVNULL, interval: flo
     report = None
     if gnu_time.exists():
         report = Path(tempfile.mkstemp(suffix=".time")[1])
-        command = [str(gnu_time), "-f", "%M", "-o", str(report), *command]
+        command = [str(gnu_time), "-f", "%U %S %M", "-o", str(report), *command]
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=stdout)
     peak = [0]
@@ -124,9 +124,14 @@ def run_measured(command: list[str], *, stdout=subprocess.DEVNULL, interval: flo
     done.set()
     if interval is not None:
         sampler.join()
-    own_peak = 0
+    own_peak, cpu = 0, None
     if report is not None:
         text = report.read_text().strip().splitlines()
         report.unlink()
-        own_peak = int(text[-1]) if text and text[-1].isdigit() else 0
-    return {"seconds": seconds, "returncode": process.returncode, "peak_mib": max(peak[0], own_peak) / 1024}
+        fields = text[-1].split() if text else []
+        if len(fields) == 3 and fields[2].isdigit():
+            # user + system CPU seconds of the process (not its forked workers' unless waited for)
+            own_peak, cpu = int(fields[2]), float(fields[0]) + float(fields[1])
+    result = {"seconds": seconds, "returncode": process.returncode, "peak_mib": max(peak[0], own_peak) / 1024}
+    result["cpu_seconds"] = cpu
+    return result

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import zlib
-from array import array
 
 # Words (letters and digits, with inner apostrophes as in "don't") and the punctuation marks
 # that end a negation scope.
@@ -22,6 +21,13 @@ NEGATION_CUES = frozenset(
     {"not", "no", "never", "cannot", "nor", "neither", "nobody", "nothing", "none", "nowhere", "without"}
 )
 NEGATION_PREFIX = "NOT_"
+
+
+def ascii_apostrophes(text: str) -> str:
+    """``text`` with typographic apostrophes (’, ‘, ʼ) as "'"."""
+    if text.isascii():
+        return text
+    return text.replace("\u2019", "'").replace("\u2018", "'").replace("\u02bc", "'")  # faster than translate
 
 
 def is_negation_cue(token: str) -> bool:
@@ -124,30 +130,6 @@ def char_ngrams(
     return grams
 
 
-def char_occurrences(texts, analyzer, word_columns, cache: dict, cache_limit: int | None = None):
-    """Columns of every character n-gram occurrence in ``texts``, and how many each text has.
-
-    ``word_columns(word)`` gives the columns of one word's n-grams; it is called once per
-    distinct word (results are kept in ``cache``, cleared when it reaches ``cache_limit``):
-    in real text most words recur, and a word's n-grams never change.
-    """
-    columns, lengths = array("i"), array("i")
-    extend = columns.extend
-    for document in texts:
-        text, _ = split_document(document)
-        before = len(columns)
-        for word in char_words(text, lowercase=analyzer.lowercase, negation=analyzer.negation):
-            found = cache.get(word)
-            if found is None:
-                found = word_columns(word)
-                if cache_limit is not None and len(cache) >= cache_limit:
-                    cache.clear()
-                cache[word] = found
-            extend(found)
-        lengths.append(len(columns) - before)
-    return columns, lengths
-
-
 def feature_bucket(feature: str, n_buckets: int) -> int:
     """The column of ``feature`` in a hashed block: CRC-32 of its UTF-8 bytes modulo ``n_buckets``.
 
@@ -170,27 +152,6 @@ class BucketCache(dict):
             self.clear()
         bucket = self[feature] = feature_bucket(feature, self.n_buckets)
         return bucket
-
-
-def feature_occurrences(texts, analyzer: Analyzer, column_of, word_cache: dict, cache_limit: int | None = None):
-    """``column_of(feature)`` for every feature occurrence in ``texts``, and how many each text has.
-
-    ``column_of`` is called from C (``map``), so it should be a bound method such as a dict's
-    ``__getitem__``. For character blocks each distinct word's columns are kept in
-    ``word_cache`` (see :func:`char_occurrences`).
-    """
-    if analyzer.kind == "char" and not analyzer.conjoin:
-
-        def word_columns(word: str) -> list[int]:
-            return list(map(column_of, word_char_ngrams(word, analyzer.ngram_range)))
-
-        return char_occurrences(texts, analyzer, word_columns, word_cache, cache_limit)
-    occurrences, lengths = array("i"), array("i")
-    for document in texts:
-        features = analyzer(document)
-        occurrences.extend(map(column_of, features))
-        lengths.append(len(features))
-    return occurrences, lengths
 
 
 def split_document(document) -> tuple[str, str]:

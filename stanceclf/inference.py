@@ -8,22 +8,20 @@ Tests hold its probabilities equal to :class:`stanceclf.StanceClassifier`'s to 1
 
 from __future__ import annotations
 
-from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
-from itertools import repeat
 from pathlib import Path
 
 import numpy as np
 
 from stanceclf.data import frame_documents, is_frame
-from stanceclf.features import (
-    Analyzer,
-    BucketCache,
-    char_occurrences,
+from stanceclf.features import Analyzer, BucketCache, split_document
+from stanceclf.occurrences import (
+    CharNgramTable,
+    WordNgramTable,
+    count_features,
     feature_occurrences,
-    split_document,
-    word_char_ngrams,
+    ngram_table,
 )
 from stanceclf.persist import ModelData, load_model_data
 from stanceclf.target_features import analyzer_from_dict
@@ -43,13 +41,12 @@ class Predictor:
         self.model = model
         self.classes_ = np.array(model.classes)
         self._analyzers = [analyzer_from_dict(block.analyzer) for block in model.blocks]
-        self._vocabularies = None  # feature -> column dicts, built on the first large batch
-        self._word_cache = None  # per block: word -> columns of its character n-grams
+        self._vocabularies: list | None = None  # feature -> column look-ups, built on the first large batch
+        self._tables: list[CharNgramTable | WordNgramTable | None] = []  # per block with them: word -> n-gram columns
         offsets = np.cumsum([0] + [block.width for block in model.blocks])
         self._buckets = [BucketCache(block.n_buckets) if block.n_buckets else None for block in model.blocks]
-        self._hashed_words = [{} for _ in model.blocks]  # per hashed char block: word -> buckets
         self._offsets = offsets[:-1].tolist()
-        self._coef_t = np.ascontiguousarray(model.coef.T)
+        self._coef = np.ascontiguousarray(model.coef)  # (classes, features): a row per class, no transposed copy
         self._intercept = model.intercept
         self.temperature = (model.calibration or {}).get("temperature", 1.0)  # stanceclf.calibration
 
@@ -62,11 +59,15 @@ class Predictor:
         """Raw class scores, shape ``(n, n_classes)`` (``(n,)`` for a two-label model)."""
         if is_frame(texts):
             texts = frame_documents(texts)
-        rows, cols, values = self._features(texts)
-        n_classes = self._coef_t.shape[1]
+        n_classes = self._coef.shape[0]
         scores = np.empty((len(texts), n_classes))
-        for k in range(n_classes):
-            scores[:, k] = np.bincount(rows, weights=values * self._coef_t[cols, k], minlength=len(texts))
+        for start in range(0, len(texts), _CHUNK):  # bounded temporaries, whatever the number of texts
+            part = texts[start : start + _CHUNK]
+            rows, cols, values = self._features(part)
+            for k in range(n_classes):
+                scores[start : start + len(part), k] = np.bincount(
+                    rows, weights=values * self._coef[k, cols], minlength=len(part)
+                )
         scores += self._intercept
         return scores[:, 0] if n_classes == 1 else scores
 
@@ -100,7 +101,7 @@ class Predictor:
         """
         rows, cols, values = self._features([text])
         names = self._feature_names(cols, text)
-        contributions = self._coef_t[cols] * values[:, None]
+        contributions = self._coef[:, cols].T * values[:, None]
         if contributions.shape[1] == 1:
             contributions = np.hstack([-contributions, contributions])
         explanation = {}
@@ -132,7 +133,7 @@ class Predictor:
             ``cue``, by the rule of :func:`stanceclf.conditions.find_condition`) or None.
         """
         _, cols, values = self._features([text])
-        contributions = self._coef_t[cols] * values[:, None]
+        contributions = self._coef[:, cols].T * values[:, None]
         intercepts = np.asarray(self._intercept, dtype=np.float64)
         if contributions.shape[1] == 1:  # binary: scores (0, decision value)
             contributions = np.hstack([np.zeros_like(contributions), contributions])
@@ -141,8 +142,8 @@ class Predictor:
         order = np.argsort(-scores, kind="stable")
         best, second = int(order[0]), int(order[1])
         margin_parts = contributions[:, best] - contributions[:, second]
-        shown = np.argsort(-np.abs(margin_parts), kind="stable")[:top]
-        shown = [i for i in shown.tolist() if margin_parts[i] != 0]
+        strongest = np.argsort(-np.abs(margin_parts), kind="stable")[:top]
+        shown = [i for i in strongest.tolist() if margin_parts[i] != 0]
         names = self._feature_names(cols[shown], text)
         labels = self.model.classes
         why = {
@@ -184,7 +185,7 @@ class Predictor:
 
         statement, _ = split_document(text)
         _, cols, values = self._features([text])
-        contribution = dict(zip(cols.tolist(), self._coef_t[cols] * values[:, None]))
+        contribution = dict(zip(cols.tolist(), self._coef[:, cols].T * values[:, None]))
         n_labels = len(self.model.classes)
         spans = word_spans(statement, lowercase=all(a.lowercase for a in self._analyzers if a.kind != "target"))
         pushes = np.zeros((len(spans), n_labels))
@@ -211,23 +212,25 @@ class Predictor:
 
     def _column(self, block: int, lookup, feature: str) -> int:
         """The global column of ``feature`` in ``block``, or -1 where the model does not know it."""
-        if self.model.blocks[block].n_buckets is not None:
-            return self._offsets[block] + self._buckets[block][feature]
+        buckets = self._buckets[block]
+        if buckets is not None:
+            return self._offsets[block] + buckets[feature]
         if feature not in lookup:
             return -1
         return self._offsets[block] + lookup[feature]
 
     def _feature_names(self, cols: np.ndarray, text) -> list[str]:
         names = []
-        in_bucket = {}  # hashed block -> {bucket: the text's features hashed to it}
+        in_bucket: dict[int, dict[int, list[str]]] = {}  # hashed block -> {bucket: the text's features in it}
         for col in cols.tolist():
             block = max(b for b, start in enumerate(self._offsets) if start <= col)
             spec = self.model.blocks[block]
-            if spec.n_buckets is not None:  # a hashed column: name it by the text's features that fell in it
+            buckets = self._buckets[block]
+            if buckets is not None:  # a hashed column: name it by the text's features that fell in it
                 if block not in in_bucket:
                     in_bucket[block] = {}
                     for feature in sorted(set(self._analyzers[block](text))):
-                        in_bucket[block].setdefault(self._buckets[block][feature], []).append(feature)
+                        in_bucket[block].setdefault(buckets[feature], []).append(feature)
                 feature = " | ".join(in_bucket[block][col - self._offsets[block]])
             else:
                 feature = spec.features[col - self._offsets[block]]
@@ -239,93 +242,77 @@ class Predictor:
         """Feature -> column look-ups: dicts for batches, bisection for a few statements.
 
         Building the dicts costs more than a cold single prediction takes in total, so a
-        one-off ``stanceclf predict "..."`` searches the sorted vocabulary instead.
+        one-off ``stanceclf predict "..."`` searches the sorted vocabulary instead. A block read
+        through an n-gram table looks up each distinct n-gram once, so it searches the sorted
+        vocabulary too: no dictionary of the whole vocabulary (memory that grows with it).
         """
         if self._vocabularies is None and batch_size > _BISECT_UP_TO:
-            self._vocabularies = [{f: i for i, f in enumerate(block.features)} for block in self.model.blocks]
-            self._word_cache = [{} for _ in self.model.blocks]
+            self._vocabularies = [
+                _SortedVocabulary(block.features)
+                if _has_table(analyzer)
+                else dict(zip(block.features, range(block.width)))
+                for analyzer, block in zip(self._analyzers, self.model.blocks)
+            ]
+            self._tables = [self._table(index, vocabulary) for index, vocabulary in enumerate(self._vocabularies)]
         if self._vocabularies is not None:
             return self._vocabularies
         return [_SortedVocabulary(block.features) for block in self.model.blocks]
 
+    def _table(self, index: int, vocabulary) -> CharNgramTable | WordNgramTable | None:
+        """Block ``index``'s n-gram table (:func:`stanceclf.occurrences.ngram_table`; None for target blocks)."""
+        buckets = self._buckets[index]
+        return ngram_table(self._analyzers[index], buckets.__getitem__ if buckets is not None else vocabulary.get)
+
     def _features(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """TF-IDF features of each text as coordinate arrays (row, column, value), unordered.
+        """TF-IDF features of each text as coordinate arrays (row, column, value), by block then row.
 
         Every block's feature occurrences are gathered for the whole batch, then counted,
         weighted and normalised with numpy, so the Python work per statement is tokenising and
-        dictionary look-ups only. Character n-grams are cached per word: in real text most
-        words recur, and a word's n-grams never change.
+        dictionary look-ups only. Character n-grams are looked up once per distinct word
+        (:class:`stanceclf.occurrences.CharNgramTable`, kept across batches).
         """
         n = len(texts)
         lookups = self._lookups(n)
+        tables = self._tables if lookups is self._vocabularies else [None] * len(lookups)
         rows, cols, values = [], [], []
         for index, (analyzer, vocabulary, offset, block) in enumerate(
             zip(self._analyzers, lookups, self._offsets, self.model.blocks)
         ):
-            if block.n_buckets is not None:
-                buckets = self._buckets[index]
-                columns, lengths = feature_occurrences(
-                    texts, analyzer, buckets.__getitem__, self._hashed_words[index], _WORD_CACHE_LIMIT
-                )
-            elif isinstance(vocabulary, dict) and analyzer.kind == "char" and not analyzer.conjoin:
-                columns, lengths = self._cached_char_columns(texts, analyzer, vocabulary, self._word_cache[index])
+            table = tables[index]  # None for a few statements: not worth building
+            buckets = self._buckets[index]
+            if buckets is not None:
+                occurrences = feature_occurrences(texts, analyzer, buckets.__getitem__, table)
             else:
-                columns, lengths = _columns(texts, analyzer, vocabulary)
-            if not columns:
+                occurrences = feature_occurrences(texts, analyzer, vocabulary.get, table, missing=-1)
+            indptr, block_cols, counts = count_features(*occurrences, n)
+            if not len(block_cols):
                 continue
-            occurrence_rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
-            occurrence_cols = np.asarray(columns, dtype=np.int64)
-            known = occurrence_cols >= 0
-            if not known.all():
-                occurrence_rows, occurrence_cols = occurrence_rows[known], occurrence_cols[known]
-            width = block.width
-            keys, counts = np.unique(occurrence_rows * width + occurrence_cols, return_counts=True)
-            block_rows, block_cols = np.divmod(keys, width)
+            block_rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
             tf = counts.astype(np.float64)
             if block.sublinear_tf:
-                tf = np.log(tf) + 1.0
+                np.log(tf, out=tf)
+                tf += 1.0
             weights = tf * block.idf[block_cols]
             norms = np.sqrt(np.bincount(block_rows, weights=weights * weights, minlength=n))
             weights *= block.weight / norms[block_rows]
             rows.append(block_rows)
-            cols.append(block_cols + offset)
+            cols.append(block_cols.astype(np.int64) + offset)
             values.append(weights)
         if not rows:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0)
         return np.concatenate(rows), np.concatenate(cols), np.concatenate(values)
 
-    @staticmethod
-    def _cached_char_columns(texts, analyzer: Analyzer, vocabulary: dict, cache: dict) -> tuple[list, list]:
-        """Columns of every character n-gram occurrence, looked up once per distinct word."""
 
-        def word_columns(word: str) -> list[int]:
-            grams = map(vocabulary.get, word_char_ngrams(word, analyzer.ngram_range))
-            return [column for column in grams if column is not None]
-
-        return char_occurrences(texts, analyzer, word_columns, cache, _WORD_CACHE_LIMIT)
-
-
-def _columns(texts, analyzer: Analyzer, vocabulary) -> tuple[list, list]:
-    """Columns of every feature occurrence, and how many each text has (-1: not in the vocabulary)."""
-    if isinstance(vocabulary, dict):
-        columns, lengths = array("i"), array("i")
-        look_up = vocabulary.get
-        for document in texts:
-            features = analyzer(document)
-            columns.extend(map(look_up, features, repeat(-1, len(features))))  # all in C
-            lengths.append(len(features))
-        return columns, lengths
-    columns, lengths = [], []
-    for document in texts:
-        found = [vocabulary[f] for f in analyzer(document) if f in vocabulary]
-        columns.extend(found)
-        lengths.append(len(found))
-    return columns, lengths
-
-
-_WORD_CACHE_LIMIT = 200_000  # distinct words remembered per block before the cache starts over
 _BISECT_UP_TO = 16
+# statements featurised together: a batch's temporaries (occurrence arrays, their sort) grow with
+# it, about 15 MiB per 1,000 statements at the default features; larger chunks gain little speed
+_CHUNK = 2048
+
+
+def _has_table(analyzer: Analyzer) -> bool:
+    """Whether a block is read through an n-gram table (:func:`stanceclf.occurrences.ngram_table`)."""
+    return analyzer.kind in ("word", "char") and not analyzer.conjoin
 
 
 class _SortedVocabulary:
@@ -340,6 +327,11 @@ class _SortedVocabulary:
 
     def __getitem__(self, feature: str) -> int:
         return bisect_left(self._features, feature)
+
+    def get(self, feature: str, default: int | None = None) -> int | None:
+        i = bisect_left(self._features, feature)
+        found = i < len(self._features) and self._features[i] == feature
+        return i if found else default
 
 
 def load_predictor(path: str | Path) -> Predictor:

@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
@@ -23,7 +22,7 @@ from stanceclf.persist import FeatureBlock, ModelData, load_model_data, save_mod
 from stanceclf.sgd import SoftmaxSGD
 from stanceclf.target_features import PairAnalyzer, analyzer_from_dict, pair_analyzers, uses_pair_features
 from stanceclf.topics import stability_weights
-from stanceclf.vectorize import HashedTfidf, fit_tfidf
+from stanceclf.vectorize import TfidfBlock
 
 
 class StanceClassifier(ClassifierMixin, BaseEstimator):
@@ -107,8 +106,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     ----------
     classes_ : ndarray of str
         The labels, sorted.
-    vectorizers_ : list of (str, TfidfVectorizer)
-        The fitted feature blocks, by name.
+    vectorizers_ : list of (str, TfidfBlock)
+        The fitted feature blocks, by name (:class:`stanceclf.vectorize.TfidfBlock`: a
+        vocabulary or hashed columns, idf, and ``transform``).
     logistic_ : LogisticRegression
         The fitted classifier.
     n_features_ : int
@@ -226,13 +226,14 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         shrink = self._topic_codes(texts, labels)
         self.vectorizers_, self.block_weights_, blocks = [], [], []
         for name, analyzer, weight in self._analyzers():
-            if self.n_buckets is not None:
-                vectorizer, matrix = HashedTfidf.fit(texts, analyzer, self.n_buckets, sublinear_tf=self.sublinear_tf)
-            else:
-                matrix, vocabulary, idf = fit_tfidf(
-                    texts, analyzer, sublinear_tf=self.sublinear_tf, min_df=self.min_df, max_features=self.max_features
-                )
-                vectorizer = self._fitted_vectorizer(analyzer, vocabulary, idf)
+            vectorizer, matrix = TfidfBlock.fit(
+                texts,
+                analyzer,
+                sublinear_tf=self.sublinear_tf,
+                min_df=self.min_df,
+                max_features=self.max_features,
+                n_buckets=self.n_buckets,
+            )
             if shrink is not None:  # the weights live in the idf, so prediction needs nothing new
                 weights = stability_weights(matrix, *shrink, self.topic_shrinkage)
                 vectorizer.idf_ = vectorizer.idf_ * weights
@@ -289,11 +290,22 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         coef, intercept = solver.coef.T, solver.intercept
         if len(classes) == 2:  # the same probabilities as one binary logistic regression
             coef, intercept = coef[1:] - coef[:1], intercept[1:] - intercept[:1]
-        logistic = LogisticRegression(C=self.C, class_weight=self.class_weight)
+        return self._logistic_with(classes, np.ascontiguousarray(coef), intercept)
+
+    def _logistic_with(self, classes: np.ndarray, coef: np.ndarray, intercept: np.ndarray) -> LogisticRegression:
+        """A ``LogisticRegression`` holding weights learnt elsewhere (by sgd, or read from a model file).
+
+        scikit-learn has no public way to build a fitted estimator from weights, and fitting one
+        again would not give these weights; its prediction needs only ``classes_``, ``coef_``,
+        ``intercept_`` and ``n_features_in_``. Keeping scikit-learn's own ``predict_proba`` (rather
+        than a copy of its formula) is what makes the estimator an independent check on the
+        numpy-only :class:`~stanceclf.inference.Predictor`: ``tests/test_inference.py`` pins the two.
+        """
+        logistic = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
         logistic.classes_ = classes
-        logistic.coef_ = np.ascontiguousarray(coef)
+        logistic.coef_ = coef
         logistic.intercept_ = intercept
-        logistic.n_features_in_ = n_features
+        logistic.n_features_in_ = coef.shape[1]
         return logistic
 
     def transform(self, X) -> sp.csr_matrix:
@@ -310,9 +322,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     def _warn_about_unseen_targets(self, texts: list) -> None:
         """A per_target model gives a target it never saw its class priors alone: say so."""
         vectorizer = dict(self.vectorizers_).get("target_bias")
-        known = getattr(vectorizer, "vocabulary_", None)
-        if known is None:
+        if vectorizer is None or vectorizer.n_buckets is not None:  # a hashed block knows no targets
             return
+        known = vectorizer.vocabulary_
         unseen = sorted({text[1] for text in texts if not isinstance(text, str)} - set(known))
         if unseen:
             import warnings
@@ -375,14 +387,11 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         blocks = []
         for (name, vec), weight in zip(self.vectorizers_, self.block_weights_):
             analyzer = vec.analyzer.to_dict()
-            if isinstance(vec, HashedTfidf):
-                block = FeatureBlock(
-                    name, analyzer, bool(vec.sublinear_tf), [], vec.idf_.copy(), float(weight), vec.n_buckets
-                )
-            else:
-                features = list(vec.vocabulary_list_)
-                block = FeatureBlock(name, analyzer, bool(vec.sublinear_tf), features, vec.idf_.copy(), float(weight))
-            blocks.append(block)
+            features = list(vec.features)
+            idf = vec.idf_.copy()
+            blocks.append(
+                FeatureBlock(name, analyzer, bool(vec.sublinear_tf), features, idf, float(weight), vec.n_buckets)
+            )
         return ModelData(
             params=_plain(self.get_params()),
             classes=[str(c) for c in self.classes_],
@@ -417,17 +426,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         model.block_weights_ = [block.weight for block in data.blocks]
         for block in data.blocks:
             analyzer = analyzer_from_dict(block.analyzer)
-            if block.n_buckets is not None:
-                vec = HashedTfidf(analyzer, block.n_buckets, block.idf, block.sublinear_tf)
-            else:
-                vec = model._fitted_vectorizer(analyzer, block.features, block.idf)
-                vec.sublinear_tf = block.sublinear_tf
+            vec = TfidfBlock(analyzer, block.features, block.idf, block.sublinear_tf, block.n_buckets)
             model.vectorizers_.append((block.name, vec))
-        logistic = LogisticRegression(C=model.C, class_weight=model.class_weight, max_iter=model.max_iter)
-        logistic.classes_ = np.array(data.classes, dtype=object)
-        logistic.coef_ = data.coef
-        logistic.intercept_ = data.intercept
-        logistic.n_features_in_ = data.n_features
+        logistic = model._logistic_with(np.array(data.classes, dtype=object), data.coef, data.intercept)
         model.logistic_ = logistic
         model.classes_ = logistic.classes_
         model.n_features_ = data.n_features
@@ -462,27 +463,6 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         if self.target_mode == "conjoined":
             return [*shared, *((name, analyzer, float(self.target_weight)) for name, analyzer, _ in tied), *pairs]
         return [*tied, ("target_bias", Analyzer("target"), 1.0), *pairs]
-
-    def _make_vectorizer(self, analyzer: Analyzer) -> TfidfVectorizer:
-        return TfidfVectorizer(
-            analyzer=analyzer,
-            sublinear_tf=self.sublinear_tf,
-            min_df=self.min_df,
-            max_features=self.max_features,
-            dtype=np.float64,
-        )
-
-    def _fitted_vectorizer(self, analyzer: Analyzer, vocabulary: list[str], idf: np.ndarray) -> TfidfVectorizer:
-        """A scikit-learn vectoriser holding a learnt vocabulary and idf, ready to transform.
-
-        Fitting is done by :func:`stanceclf.vectorize.fit_tfidf` (much faster); transforming
-        stays scikit-learn's, an independent check on the numpy-only prediction path.
-        """
-        vec = self._make_vectorizer(analyzer)
-        vec.vocabulary_ = {feature: i for i, feature in enumerate(vocabulary)}
-        vec.vocabulary_list_ = vocabulary  # column order, kept so that saving need not rebuild it
-        vec.idf_ = idf
-        return vec
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

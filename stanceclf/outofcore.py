@@ -26,12 +26,11 @@ import scipy.sparse as sp
 
 from stanceclf.data import check_label_case, detect_format, iter_records, labelled_row, relabel
 from stanceclf.errors import DataError, located
-from stanceclf.features import BucketCache
 from stanceclf.model import StanceClassifier
 from stanceclf.params import check_params
 from stanceclf.persist import FeatureBlock, ModelData
 from stanceclf.sgd import SoftmaxSGD
-from stanceclf.vectorize import document_frequency, hashed_counts, smoothed_idf, tfidf_rows
+from stanceclf.vectorize import HashedCounter, document_frequency, smoothed_idf, tfidf_rows
 
 DEFAULT_BUCKETS = 1 << 20
 DEFAULT_CHUNK = 50_000
@@ -213,8 +212,7 @@ def _scan(
     if split is not None:
         required.append("split")
     digest = hashlib.sha256()
-    # per block: feature -> bucket, and a character block's word -> its n-grams' buckets
-    caches: list[tuple[BucketCache, dict[str, list[int]]]] = [(BucketCache(n_buckets), {}) for _ in analyzers]
+    counters = [HashedCounter(analyzer, n_buckets) for _, analyzer, _ in analyzers]
     frequencies = [np.zeros(n_buckets, dtype=np.int64) for _ in analyzers]
     label_index: dict[str, int] = {}
     first_line_of_label: dict[str, int] = {}
@@ -232,8 +230,8 @@ def _scan(
         nonlocal texts, codes, chunks, rows
         parts = [np.sort(part) for part in np.array_split(shuffle.permutation(len(texts)), PIECES) if len(part)]
         stems = [f"chunk{chunks}_piece{p}" for p in range(len(parts))]
-        for number, ((_, analyzer, _), (buckets, words)) in enumerate(zip(analyzers, caches)):
-            counts = hashed_counts(texts, analyzer, buckets, words)  # float32 counts
+        for number, count in enumerate(counters):
+            counts = count(texts)  # float32 counts
             frequencies[number] += document_frequency(counts)
             for stem, part in zip(stems, parts):
                 sp.save_npz(folder / f"{stem}_{number}.npz", counts[part], compressed=False)

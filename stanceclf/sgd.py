@@ -17,6 +17,7 @@ equal to lbfgs's optimum; ``experiments/bench_speed.py`` measures the difference
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 
 INITIAL_ACCUMULATOR = 1e-4  # chosen with learning_rate on the bundled corpus and synthetic data
 
@@ -88,20 +89,27 @@ class SoftmaxSGD:
         weights = np.ones(n_rows) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         for start in range(0, n_rows, self.batch_size):
             rows = order[start : start + self.batch_size]
-            positions = np.arange(len(rows))
-            columns, values, row_of = [], [], []
+            found_columns, found_values, lengths = [], [], []
             for block, offset in zip(blocks, offsets):
-                part = block[rows]  # a copy of these rows only: the matrix is never duplicated
-                columns.append(part.indices + offset if offset else part.indices)
-                values.append(part.data)
-                row_of.append(np.repeat(positions, np.diff(part.indptr)))
-            self._step(
-                np.concatenate(columns), np.concatenate(values), np.concatenate(row_of), codes[rows], weights[rows]
-            )
+                found, data, per_row = _gather_rows(block, rows)  # these rows only: never a copy of the matrix
+                found_columns.append(found + offset if offset else found)
+                found_values.append(data)
+                lengths.append(per_row)
+            columns, values = np.concatenate(found_columns), np.concatenate(found_values)
+            per_row = lengths[0]
+            if len(blocks) > 1:  # row by row, each row's blocks in turn: the order of the stacked matrix
+                block_lengths = np.stack(lengths, axis=1)
+                block_starts = np.cumsum(block_lengths.T.ravel()).reshape(block_lengths.T.shape).T - block_lengths
+                per_row = block_lengths.sum(axis=1)
+                index = _ranges(block_starts.ravel(), block_lengths.ravel())
+                columns, values = columns[index], values[index]
+            indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+            np.cumsum(per_row, out=indptr[1:])
+            self._step(columns, values, indptr, codes[rows], weights[rows])
         return self
 
-    def _step(self, columns, values, rows, codes, weights) -> None:
-        """One Adagrad update from a batch given as feature occurrences (column, value, row)."""
+    def _step(self, columns, values, indptr, codes, weights) -> None:
+        """One Adagrad update from a batch of rows given as CSR parts (columns, values, ``indptr``)."""
         batch, n_classes = len(codes), self.intercept.shape[0]
         # the batch's distinct features, without sorting: each occurrence points at the last
         # occurrence of its feature, and those last occurrences are numbered 0, 1, 2 ...
@@ -114,20 +122,17 @@ class SoftmaxSGD:
         unique_of = rank[last]  # occurrence -> index of its feature in ``features``
         state = self._state[features]  # one gather: coefficients and squared sums
         coef, squared = state[:, :n_classes], state[:, n_classes:]
-        per_occurrence = coef[unique_of] * values[:, None]
-        scores = np.empty((batch, n_classes))
-        for k in range(n_classes):
-            scores[:, k] = np.bincount(rows, weights=per_occurrence[:, k], minlength=batch)
+        # the batch as a (rows, distinct features) matrix: two sparse products (scipy's C++ loops)
+        # do what numpy gathers and a bincount per class did (experiments/results/fast_paths.md)
+        occurrences = sp.csr_matrix((values, unique_of, indptr), shape=(batch, len(features)))
+        scores = occurrences @ np.ascontiguousarray(coef)
         scores += self.intercept
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
         scores /= scores.sum(axis=1, keepdims=True)
         scores[np.arange(batch), codes] -= 1.0  # now the gradient of the log-loss per row
         scores *= (weights / batch)[:, None]
-        np.multiply(scores[rows], values[:, None], out=per_occurrence)
-        gradient = np.empty((len(features), n_classes))
-        for k in range(n_classes):
-            gradient[:, k] = np.bincount(unique_of, weights=per_occurrence[:, k], minlength=len(features))
+        gradient = occurrences.T @ scores
         gradient += self.l2 * coef
         squared += gradient * gradient
         coef -= self.learning_rate * gradient / np.sqrt(squared)
@@ -135,3 +140,19 @@ class SoftmaxSGD:
         intercept_gradient = scores.sum(axis=0)
         self._squared_intercept += intercept_gradient * intercept_gradient
         self.intercept -= self.learning_rate * intercept_gradient / np.sqrt(self._squared_intercept)
+
+
+def _gather_rows(matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Columns, values and lengths of ``rows`` of a CSR matrix, laid end to end (no scipy object built)."""
+    starts = matrix.indptr[rows]
+    lengths = matrix.indptr[rows + 1] - starts
+    index = _ranges(starts, lengths)
+    return matrix.indices[index], matrix.data[index], lengths
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``starts[0] .. starts[0] + lengths[0] - 1``, then the same for each next pair, as one array."""
+    ends = np.cumsum(lengths)
+    index = np.repeat(starts - (ends - lengths), lengths)
+    index += np.arange(int(ends[-1]) if len(ends) else 0, dtype=index.dtype)
+    return index

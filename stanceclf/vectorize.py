@@ -1,24 +1,30 @@
-"""Fitting TF-IDF feature blocks fast: what ``TfidfVectorizer.fit_transform`` computes.
+"""The reference TF-IDF path: what ``TfidfVectorizer`` computes, fitted fast, with scipy.
 
-scikit-learn's vectoriser calls the analyzer and looks up every feature one at a time in
-Python, then sorts and prunes. Here feature occurrences become integer ids in one pass
-(character n-grams once per distinct word), and counting, document frequencies, pruning, idf
-and l2 normalisation are numpy operations. Tests hold the result equal to scikit-learn's.
+:class:`TfidfBlock` is the one fitted feature block of a :class:`stanceclf.StanceClassifier`
+(a learnt vocabulary, or ``n_buckets`` hashed columns) with scikit-learn's ``fit_transform``
+and ``transform``. scikit-learn's vectoriser calls the analyzer and looks up every feature one
+at a time in Python, then sorts and prunes; here feature occurrences become integer ids in bulk
+(character n-grams once per distinct word, :mod:`stanceclf.occurrences`), and counting,
+document frequencies, pruning, idf and l2 normalisation are numpy operations.
+``tests/test_vectorize.py`` holds the result equal to ``TfidfVectorizer``'s;
+:class:`stanceclf.inference.Predictor` is the numpy-only path for prediction, and
+``tests/test_inference.py`` holds the two equal.
 """
 
 from __future__ import annotations
 
-from array import array
 from collections import defaultdict
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
-from stanceclf.features import Analyzer, BucketCache, feature_occurrences
+from stanceclf.features import Analyzer, BucketCache
+from stanceclf.occurrences import chunked_counts, ngram_table
 
 
 def fit_tfidf(
-    texts: list,
+    texts: Sequence,
     analyzer: Analyzer,
     *,
     sublinear_tf: bool = True,
@@ -35,16 +41,23 @@ def fit_tfidf(
         The vocabulary, sorted (column order).
     idf : ndarray
         ``ln((1 + n) / (1 + df)) + 1`` per feature.
+
+    Examples
+    --------
+    >>> matrix, features, idf = fit_tfidf(["no tax", "tax cuts"], Analyzer("word", (1, 1)))
+    >>> features, idf.round(3).tolist()
+    (['cuts', 'no', 'tax'], [1.405, 1.405, 1.0])
     """
     n = len(texts)
     # One process: numbering the second half in a forked child lost (experiments/results/fast_paths.md).
-    ids: dict[str, int] = {}
-    occurrences, lengths = _feature_ids(texts, analyzer, ids)
-    counts = _count_matrix(occurrences, lengths, n, max(len(ids), 1))
-    del occurrences, lengths
+    numbering: defaultdict[str, int] = defaultdict()
+    numbering.default_factory = numbering.__len__  # a new feature gets the next id, all in C
+    parts = chunked_counts(texts, analyzer, numbering.__getitem__, ngram_table(analyzer, numbering.__getitem__))
+    counts = _count_matrix(parts, n, max(len(numbering), 1))
+    del parts
     # column order is alphabetical (Python's string order), as in scikit-learn; pruning keeps it
-    names = sorted(ids)
-    order = np.fromiter(map(ids.__getitem__, names), dtype=np.int64, count=len(names))
+    names = sorted(numbering)
+    order = np.fromiter(map(numbering.__getitem__, names), dtype=np.int64, count=len(names))
     frequency = document_frequency(counts)
     keep = order[frequency[order] >= min_df]
     if max_features is not None and len(keep) > max_features:
@@ -62,8 +75,8 @@ def fit_tfidf(
     del counts
     matrix.sort_indices()  # renumbering the columns alphabetically unsorted each row
     if len(keep) < len(names):
-        kept_ids = set(keep.tolist())
-        names = [name for name in names if ids[name] in kept_ids]
+        kept = new_column[order] >= 0
+        names = [name for name, wanted in zip(names, kept.tolist()) if wanted]
     return matrix, names, idf
 
 
@@ -89,29 +102,24 @@ def _normalise_rows(matrix: sp.csr_matrix) -> None:
     values /= np.repeat(np.sqrt(squares), lengths)
 
 
-def _count_matrix(occurrences, lengths, n_rows: int, width: int) -> sp.csr_matrix:
-    """Feature occurrences to a CSR matrix of counts (float32; each row's columns sorted)."""
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(np.asarray(lengths, dtype=np.int64), out=indptr[1:])
-    columns = np.frombuffer(occurrences, dtype=np.int32) if len(occurrences) else np.zeros(0, dtype=np.int32)
-    counts = sp.csr_matrix((np.ones(len(columns), dtype=np.float32), columns, indptr), shape=(n_rows, width))
-    counts.sum_duplicates()  # C++: sorts each row's columns and adds up repeats
-    return counts
+def _count_matrix(parts: tuple[np.ndarray, np.ndarray, np.ndarray], n_rows: int, width: int) -> sp.csr_matrix:
+    """CSR parts from :func:`stanceclf.occurrences.chunked_counts` as a float32 count matrix."""
+    indptr, indices, counts = parts
+    return sp.csr_matrix((counts.astype(np.float32), indices, indptr), shape=(n_rows, width), copy=False)
 
 
-def _feature_ids(texts: list, analyzer: Analyzer, ids: dict) -> tuple[array, array]:
-    """Every feature occurrence as an id (new features get the next id), and counts per text."""
-    numbering = defaultdict(None, ids)  # continues the numbering ``ids`` already holds
-    numbering.default_factory = numbering.__len__  # a new feature gets the next id, all in C
-    found = feature_occurrences(texts, analyzer, numbering.__getitem__, {})
-    ids.update(numbering)
-    return found
+class HashedCounter:
+    """Raw feature counts in a hashed block, remembering each feature's bucket (and each word's) across calls."""
 
+    def __init__(self, analyzer: Analyzer, n_buckets: int, *, tables: bool = True):
+        self.analyzer = analyzer
+        self.buckets = BucketCache(n_buckets)
+        self.table = ngram_table(analyzer, self.buckets.__getitem__) if tables else None
 
-def hashed_counts(texts: list, analyzer: Analyzer, buckets: BucketCache, word_cache: dict) -> sp.csr_matrix:
-    """Raw feature counts of ``texts`` in a hashed block: a CSR matrix of ``buckets.n_buckets`` columns."""
-    occurrences, lengths = feature_occurrences(texts, analyzer, buckets.__getitem__, word_cache, 200_000)
-    return _count_matrix(occurrences, lengths, len(texts), buckets.n_buckets)
+    def __call__(self, texts: Sequence) -> sp.csr_matrix:
+        """A CSR matrix of ``n_buckets`` columns: how often each text has a feature in each bucket."""
+        parts = chunked_counts(texts, self.analyzer, self.buckets.__getitem__, self.table)
+        return _count_matrix(parts, len(texts), self.buckets.n_buckets)
 
 
 def document_frequency(counts: sp.csr_matrix) -> np.ndarray:
@@ -136,29 +144,90 @@ def tfidf_rows(counts: sp.csr_matrix, idf: np.ndarray, *, sublinear_tf: bool) ->
     return sp.csr_matrix((values, counts.indices, counts.indptr), shape=counts.shape, copy=False)
 
 
-class HashedTfidf:
-    """A fitted hashed TF-IDF block with the ``transform`` of a scikit-learn vectoriser.
+class _Lookup(dict):
+    """feature -> column; -1 for a feature without one."""
 
-    The scipy-based reference for a hashed block, as ``TfidfVectorizer`` is for a vocabulary
-    block; :class:`stanceclf.inference.Predictor` computes the same with numpy alone.
+    def __missing__(self, feature: str) -> int:
+        return -1
+
+
+class TfidfBlock:
+    """A fitted TF-IDF feature block with the ``fit_transform`` and ``transform`` of ``TfidfVectorizer``.
+
+    Either a learnt vocabulary (``features``, in column order) or ``n_buckets`` hashed columns
+    (CRC-32 of each feature, :func:`stanceclf.features.feature_bucket`). Rows are
+    ``(1 + log tf) * idf`` (``tf * idf`` without ``sublinear_tf``), l2-normalised.
+
+    Examples
+    --------
+    >>> block, matrix = TfidfBlock.fit(["no tax", "tax cuts"], Analyzer("word", (1, 1)))
+    >>> block.features, matrix.shape
+    (['cuts', 'no', 'tax'], (2, 3))
+    >>> block.transform(["tax", "unknown words"]).toarray().tolist()
+    [[0.0, 0.0, 1.0], [0.0, 0.0, 0.0]]
     """
 
-    def __init__(self, analyzer: Analyzer, n_buckets: int, idf: np.ndarray, sublinear_tf: bool = True):
+    def __init__(
+        self,
+        analyzer: Analyzer,
+        features: list[str],
+        idf: np.ndarray,
+        sublinear_tf: bool = True,
+        n_buckets: int | None = None,
+    ):
         self.analyzer = analyzer
-        self.n_buckets = n_buckets
+        self.features = features
         self.idf_ = idf
         self.sublinear_tf = sublinear_tf
+        self.n_buckets = n_buckets
+        self._vocabulary: _Lookup | None = None
 
     @classmethod
-    def fit(cls, texts: list, analyzer: Analyzer, n_buckets: int, *, sublinear_tf: bool = True):
-        """Learn the idf of ``texts``; return the fitted block and its TF-IDF matrix."""
-        counts = hashed_counts(texts, analyzer, BucketCache(n_buckets), {})
-        block = cls(analyzer, n_buckets, smoothed_idf(document_frequency(counts), len(texts)), sublinear_tf)
-        return block, tfidf_rows(counts, block.idf_, sublinear_tf=sublinear_tf)
+    def fit(
+        cls,
+        texts: Sequence,
+        analyzer: Analyzer,
+        *,
+        sublinear_tf: bool = True,
+        min_df: int = 1,
+        max_features: int | None = None,
+        n_buckets: int | None = None,
+    ) -> tuple[TfidfBlock, sp.csr_matrix]:
+        """Learn the vocabulary (or, hashed, only the idf) of ``texts``; return the block and its TF-IDF matrix."""
+        if n_buckets is None:
+            matrix, features, idf = fit_tfidf(
+                texts, analyzer, sublinear_tf=sublinear_tf, min_df=min_df, max_features=max_features
+            )
+            return cls(analyzer, features, idf, sublinear_tf), matrix
+        counts = HashedCounter(analyzer, n_buckets)(texts)
+        idf = smoothed_idf(document_frequency(counts), len(texts))
+        return cls(analyzer, [], idf, sublinear_tf, n_buckets), tfidf_rows(counts, idf, sublinear_tf=sublinear_tf)
 
-    def transform(self, texts: list) -> sp.csr_matrix:
-        counts = hashed_counts(texts, self.analyzer, BucketCache(self.n_buckets), {})
+    @property
+    def width(self) -> int:
+        """Number of columns."""
+        return self.n_buckets if self.n_buckets is not None else len(self.features)
+
+    @property
+    def vocabulary_(self) -> dict[str, int]:
+        """feature -> column (built on first use; empty for a hashed block)."""
+        if self._vocabulary is None:
+            self._vocabulary = _Lookup(zip(self.features, range(len(self.features))))
+        return self._vocabulary
+
+    def transform(self, texts: Sequence) -> sp.csr_matrix:
+        """The TF-IDF rows of ``texts`` (features outside the vocabulary are ignored)."""
+        if self.n_buckets is not None:
+            counts = HashedCounter(self.analyzer, self.n_buckets, tables=False)(texts)
+        else:
+            # the analyzer statement by statement, as TfidfVectorizer: an independent check on the
+            # n-gram tables that fitting and the numpy-only Predictor use (tests/test_inference.py)
+            parts = chunked_counts(texts, self.analyzer, self.vocabulary_.__getitem__)
+            counts = _count_matrix(parts, len(texts), self.width)
         return tfidf_rows(counts, self.idf_, sublinear_tf=self.sublinear_tf)
 
     def get_feature_names_out(self) -> np.ndarray:
-        return np.array([f"#{bucket}" for bucket in range(self.n_buckets)], dtype=object)
+        """The feature of each column (``#<bucket>`` in a hashed block)."""
+        if self.n_buckets is not None:
+            return np.array([f"#{bucket}" for bucket in range(self.n_buckets)], dtype=object)
+        return np.array(self.features, dtype=object)

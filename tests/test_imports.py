@@ -41,6 +41,7 @@ LAYERS = [
         "actors",
         "abstention",
         "target_features",
+        "occurrences",
     },
     {"persist", "benchmarks", "vectorize", "sentences", "cues", "actor_table"},
     {"data", "attribution"},

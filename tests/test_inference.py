@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import sys
 
@@ -9,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_occurrences import statement as hostile_statement
 from test_persist import VARIED_TEXTS
 
 from samples import STATEMENTS
@@ -52,6 +54,23 @@ def test_binary_model_probabilities_match():
 @given(st.lists(st.text(max_size=200), min_size=1, max_size=8))
 def test_numpy_path_equals_scikit_learn_path_on_arbitrary_unicode(fitted_model, texts):
     assert_same_predictions(fitted_model, texts)
+
+
+@pytest.mark.parametrize("params", [{}, {"n_buckets": 4096}, {"word_ngram_range": (1, 3), "lowercase": False}])
+@settings(max_examples=25, deadline=None)
+@given(texts=st.lists(hostile_statement, min_size=17, max_size=60))
+def test_batches_through_the_ngram_tables_equal_the_estimator_on_hostile_text(params, texts):
+    # more than 16 statements: the Predictor's n-gram tables (a few statements are looked up one by one)
+    model = _models(tuple(sorted(params.items())))
+    predictor = Predictor(model.to_model_data())
+    assert predictor._lookups(len(texts)) is predictor._vocabularies
+    for _ in range(2):  # the second time, through what the tables remember
+        assert np.abs(predictor.predict_proba(texts) - model.predict_proba(texts)).max() < 1e-9
+
+
+@functools.cache
+def _models(params: tuple) -> StanceClassifier:
+    return StanceClassifier(**dict(params)).fit(TEXTS, LABELS)
 
 
 def test_loaded_predictor_matches_the_estimator_it_was_saved_from(fitted_model, model_file):

@@ -12,7 +12,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from samples import STATEMENTS
 from stanceclf import vectorize
 from stanceclf.features import Analyzer
-from stanceclf.vectorize import fit_tfidf
+from stanceclf.vectorize import TfidfBlock, fit_tfidf
 
 TEXTS = [s[0] for s in STATEMENTS] + ["", "A\x00b ends with NUL\x00", "Zürich ÉCOLE école", "x x x x"]
 
@@ -75,3 +75,21 @@ def test_rows_are_normalised_in_place_and_empty_rows_stay_empty():
     matrix = sp.csr_matrix(np.array([[3.0, 4.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 2.0], [0.0, 0.0, 0.0]]))
     vectorize._normalise_rows(matrix)
     assert np.allclose(matrix.toarray(), [[0.6, 0.8, 0], [0, 0, 0], [0, 0, 1], [0, 0, 0]])
+
+
+@pytest.mark.parametrize(
+    "analyzer", [Analyzer("word", (1, 2), negation=True), Analyzer("char", (3, 6), negation=True)], ids=repr
+)
+def test_a_fitted_block_transforms_new_text_as_scikit_learn_does(analyzer):
+    new_texts = ["We will not back this plan.", "Ünïcode wörds, never seen", "", "the the plan"]
+    block, _ = TfidfBlock.fit(TEXTS, analyzer)
+    theirs = TfidfVectorizer(analyzer=analyzer, dtype=np.float64, sublinear_tf=True).fit(TEXTS)
+    assert block.features == theirs.get_feature_names_out().tolist()
+    assert abs(block.transform(new_texts) - theirs.transform(new_texts)).max() < 1e-12
+
+
+@pytest.mark.parametrize("analyzer", [Analyzer("word", (1, 2), negation=True), Analyzer("char", (2, 4))], ids=repr)
+def test_a_hashed_block_fitted_through_the_tables_transforms_its_texts_to_the_same_rows(analyzer):
+    block, matrix = TfidfBlock.fit(TEXTS, analyzer, n_buckets=512)
+    assert block.width == 512 and matrix.shape == (len(TEXTS), 512)
+    assert abs(block.transform(TEXTS) - matrix).max() < 1e-12
