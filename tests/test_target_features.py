@@ -107,9 +107,11 @@ def test_loaded_predictor_equals_the_estimator_with_pair_features_to_1e_9(tmp_pa
     model = StanceClassifier(**params).fit(PAIRS, LABELS)
     pairs = [pair for pair in ODD_PAIRS if params["target_mode"] != "per_target" or pair[1] in ("tram line", "library")]
     path = model.save(tmp_path / "m.stance")
+    batch = pairs * (1 + 40 // len(pairs))  # over 16 statements: the Predictor's batch path (n-gram tables)
     for predictor in (Predictor(model.to_model_data()), load_predictor(path)):
-        assert np.abs(predictor.predict_proba(pairs) - model.predict_proba(pairs)).max() < 1e-9
-        assert predictor.predict(pairs).tolist() == model.predict(pairs).tolist()
+        for texts in (pairs, batch):
+            assert np.abs(predictor.predict_proba(texts) - model.predict_proba(texts)).max() < 1e-9
+            assert predictor.predict(texts).tolist() == model.predict(texts).tolist()
     reloaded = StanceClassifier.load(path)
     assert np.abs(reloaded.predict_proba(pairs) - model.predict_proba(pairs)).max() < 1e-9
 
