@@ -339,6 +339,7 @@ def train_file(
     out_of_core: bool = False,
     chunk_size: int = 50_000,
     force: bool = False,
+    dask: str | None = None,
     **reading,
 ):
     """Train on a labelled file and save the model: what ``stanceclf train`` does.
@@ -357,6 +358,9 @@ def train_file(
         :class:`StanceClassifier` parameters.
     cv, n_jobs, group_by
         As :func:`train`; ``cv`` needs the data in memory.
+    dask : str, optional
+        With ``out_of_core``: a Dask scheduler address (or ``"local"``) to train on, ``data``
+        then a file, glob or folder (:func:`stanceclf.cluster_training.train_on_cluster`).
     **reading
         ``text_column``, ``label_column``, ``target_column``, ``split``, ``label_map``,
         ``fold_case``, ``delimiter``, ``encoding``, as :func:`stanceclf.data.load_dataset`.
@@ -374,6 +378,12 @@ def train_file(
     if group_by and not cv:
         raise ParameterError("--group-by target needs --cv K")
     summary: TrainingSummary | OutOfCoreSummary
+    if dask is not None:
+        if not out_of_core:
+            raise ParameterError("--dask trains with hashed features over streamed partitions: give --out-of-core too")
+        from stanceclf.cluster_training import train_on_cluster
+
+        return train_on_cluster(dask, data, output_path, params, cv=cv, chunk_size=chunk_size, force=force, **reading)
     if out_of_core:
         from stanceclf.outofcore import train_out_of_core
 

@@ -22,6 +22,7 @@ LAYERS = [
     {"inference", "batch"},
     {"model", "describe", "predicting", "labelling"},
     {"outofcore", "cluster", "terminal"},
+    {"cluster_training"},
     {"training"},
     {"quality"},
     {"cli_options"},
