@@ -474,7 +474,7 @@ def _pieces(rows: int, chunk_size: int, seed) -> list[np.ndarray]:
     from stanceclf.outofcore import PIECES
 
     shuffle = np.random.default_rng(seed)
-    pieces = []
+    pieces: list[np.ndarray] = []
     for start in range(0, rows, chunk_size):
         length = min(chunk_size, rows - start)
         parts = [np.sort(part) for part in np.array_split(shuffle.permutation(length), PIECES) if len(part)]
