@@ -327,12 +327,7 @@ def _overview(partition: _Partition) -> dict:
 
 
 def _row_keys(partition: _Partition) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray]:
-    return (
-        partition.keys,
-        [partition.names[code] for code in range(len(partition.names))],
-        partition.key_codes,
-        partition.key_lines,
-    )
+    return partition.keys, list(partition.names), partition.key_codes, partition.key_lines
 
 
 def _frequencies(partition: _Partition) -> list[np.ndarray]:
