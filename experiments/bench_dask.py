@@ -175,6 +175,12 @@ def bench_train(rows: int, files: int, repeats: int, save) -> None:
             )
 
 
+def paired(section: dict, name: str, reference: str) -> str:
+    """Speed against the reference run of the same repeat (run minutes apart, under similar load)."""
+    ratios = [local / run for local, run in zip(section["seconds"][reference], section["seconds"][name])]
+    return f"{', '.join(f'{r:.2f}x' for r in ratios)} ({statistics.median(ratios):.2f}x)"
+
+
 def render(data: dict) -> str:
     parts = [
         "# Dask on one machine: overhead against local `--jobs 2` and `train --out-of-core`\n",
@@ -198,7 +204,8 @@ def render(data: dict) -> str:
     if predict:
         rows = "\n".join(
             f"| {name} | {', '.join(f'{s:.1f}' for s in predict['seconds'][name])} | {value:.1f} | "
-            f"{predict['per_second'][name]:,.0f} | {predict['ratio_to_local'][name]:.2f}x |"
+            f"{predict['per_second'][name]:,.0f} | {predict['ratio_to_local'][name]:.2f}x | "
+            f"{paired(predict, name, 'local_jobs_2')} |"
             for name, value in predict["median_seconds"].items()
         )
         loads = ", ".join(f"{x:.1f}" for x in predict["load_average_before_runs"])
@@ -209,8 +216,8 @@ unique by a counter; one .txt file for the local run, the same lines in order ov
 for the cluster (its unit of work is a file). Default model, jsonl output. {predict["repeats"]} alternating
 run(s) each, wall clock; load average (1 min) before each run: {loads}.
 
-| run | seconds (each run) | median s | statements/s | vs local --jobs 2 |
-|---|---|---|---|---|
+| run | seconds (each run) | median s | statements/s | vs local --jobs 2 (medians) | same repeat: each (median) |
+|---|---|---|---|---|---|
 {rows}
 
 - local_jobs_2: `stanceclf predict --input all.txt --jobs 2 --output local.jsonl`
@@ -223,7 +230,8 @@ run(s) each, wall clock; load average (1 min) before each run: {loads}.
     if train:
         rows = "\n".join(
             f"| {name} | {', '.join(f'{s:.1f}' for s in train['seconds'][name])} | {value:.1f} | "
-            f"{train['per_second'][name]:,.0f} | {train['ratio_to_local'][name]:.2f}x |"
+            f"{train['per_second'][name]:,.0f} | {train['ratio_to_local'][name]:.2f}x | "
+            f"{paired(train, name, 'train_out_of_core')} |"
             for name, value in train["median_seconds"].items()
         )
         loads = ", ".join(f"{x:.1f}" for x in train["load_average_before_runs"])
@@ -234,8 +242,8 @@ the same rows in order over {train["files"]} .jsonl files for the cluster. `--bu
 parameters default. {train["repeats"]} alternating run(s) each, wall clock of the whole command; load average
 before each run: {loads}.
 
-| run | seconds (each run) | median s | rows/s | vs train --out-of-core |
-|---|---|---|---|---|
+| run | seconds (each run) | median s | rows/s | vs train --out-of-core (medians) | same repeat: each (median) |
+|---|---|---|---|---|---|
 {rows}
 
 - train_out_of_core: `stanceclf train all.jsonl --out-of-core --buckets {train["buckets"]} -o local.stance`
