@@ -175,10 +175,11 @@ def train(data, output_path, cv, group_by, jobs, out_of_core, chunk_size, force,
       stanceclf train datasets/stance.csv --split train --output my.stance --cv 5
       stanceclf train posts.csv --out-of-core --word-ngrams 1-2 --char-ngrams none -o big.stance
       stanceclf train datasets/stance.csv -o sure.stance --target-precision 0.9 --group-by target
+      stanceclf train 'posts/*.jsonl' --out-of-core --buckets 1048576 --dask tcp://SCHEDULER:8786 -o big.stance
     """
     from stanceclf.training import format_summary, train_file
 
-    reading = {name: options.pop(name) for name in READING_NAMES + ("calibrate", "target_precision")}
+    reading = {name: options.pop(name) for name in (*READING_NAMES, "calibrate", "target_precision", "dask")}
     summary = train_file(
         data,
         output_path,

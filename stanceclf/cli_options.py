@@ -322,7 +322,7 @@ model_output_option = click.option(
 
 
 def out_of_core_options(command):
-    """``train``'s ``--out-of-core`` and ``--chunk-size``."""
+    """``train``'s ``--out-of-core``, ``--chunk-size`` and ``--dask``."""
     options = [
         click.option(
             "--out-of-core",
@@ -335,6 +335,10 @@ def out_of_core_options(command):
             default=50_000,
             show_default=True,
             help="Rows per chunk with --out-of-core.",
+        ),
+        dask_option(
+            "With --out-of-core: train on this Dask scheduler (tcp://HOST:8786, or 'local'); "
+            "DATA may then be a glob or a folder of labelled files."
         ),
     ]
     return with_options(command, options)

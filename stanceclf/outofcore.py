@@ -141,13 +141,6 @@ def train_out_of_core(
                 group = [scan.pieces[i] for i in order[first : first + PIECES]]
                 features, codes = _load_pieces(Path(folder), group, analyzers, idf, template.sublinear_tf)
                 solver.partial_fit(features, codes, None if weights is None else weights[codes])
-    coef, intercept = solver.coef.T, solver.intercept
-    if len(classes) == 2:  # one binary logistic regression, as lbfgs gives for two labels
-        coef, intercept = coef[1:] - coef[:1], intercept[1:] - intercept[:1]
-    blocks = [
-        FeatureBlock(name, analyzer.to_dict(), template.sublinear_tf, [], block_idf, float(weight), template.n_buckets)
-        for (name, analyzer, weight), block_idf in zip(analyzers, idf)
-    ]
     provenance = {
         "training_data": {
             "file": Path(path).name,
@@ -161,6 +154,20 @@ def train_out_of_core(
     }
     if uses_targets:  # a hashed vocabulary cannot say which targets it saw; prediction needs to know
         provenance["targets"] = scan.targets
+    model, data = hashed_model(template, analyzers, classes, idf, solver, provenance)
+    seconds = time.perf_counter() - start
+    return OutOfCoreSummary(model, scan.label_counts, data.n_features, seconds, scan.chunks)
+
+
+def hashed_model(template: StanceClassifier, analyzers, classes, idf, solver: SoftmaxSGD, provenance: dict):
+    """The fitted hashed :class:`StanceClassifier` (and its :class:`ModelData`) from SGD's weights."""
+    coef, intercept = solver.coef.T, solver.intercept
+    if len(classes) == 2:  # one binary logistic regression, as lbfgs gives for two labels
+        coef, intercept = coef[1:] - coef[:1], intercept[1:] - intercept[:1]
+    blocks = [
+        FeatureBlock(name, analyzer.to_dict(), template.sublinear_tf, [], block_idf, float(weight), template.n_buckets)
+        for (name, analyzer, weight), block_idf in zip(analyzers, idf)
+    ]
     data = ModelData(
         template.get_params(),
         [str(c) for c in classes],
@@ -170,9 +177,7 @@ def train_out_of_core(
         provenance,
     )
     data.params = {k: list(v) if isinstance(v, tuple) else v for k, v in data.params.items()}
-    model = StanceClassifier.from_model_data(data)
-    seconds = time.perf_counter() - start
-    return OutOfCoreSummary(model, scan.label_counts, data.n_features, seconds, scan.chunks)
+    return StanceClassifier.from_model_data(data), data
 
 
 @dataclass

@@ -381,6 +381,7 @@ def train_file(
     force: bool = False,
     calibrate: bool = False,
     target_precision: float | None = None,
+    dask: str | None = None,
     **reading,
 ):
     """Train on a labelled file and save the model: what ``stanceclf train`` does.
@@ -399,6 +400,9 @@ def train_file(
         :class:`StanceClassifier` parameters.
     cv, n_jobs, group_by, calibrate, target_precision
         As :func:`train`; they need the data in memory.
+    dask : str, optional
+        With ``out_of_core``: a Dask scheduler address (or ``"local"``) to train on, ``data``
+        then a file, glob or folder (:func:`stanceclf.cluster_training.train_on_cluster`).
     **reading
         ``text_column``, ``label_column``, ``target_column``, ``split``, ``label_map``,
         ``fold_case``, ``delimiter``, ``encoding``, as :func:`stanceclf.data.load_dataset`.
@@ -417,14 +421,20 @@ def train_file(
     if group_by and not (cv or calibrating):
         raise ParameterError("--group-by target needs --cv K (or --calibrate)")
     summary: TrainingSummary | OutOfCoreSummary
+    if out_of_core and (cv or calibrating):
+        raise ParameterError(
+            "--cv, --calibrate and --target-precision need the data in memory; they cannot be combined with "
+            "--out-of-core"
+        )
+    if dask is not None:
+        if not out_of_core:
+            raise ParameterError("--dask trains with hashed features over streamed partitions: give --out-of-core too")
+        from stanceclf.cluster_training import train_on_cluster
+
+        return train_on_cluster(dask, data, output_path, params, cv=cv, chunk_size=chunk_size, force=force, **reading)
     if out_of_core:
         from stanceclf.outofcore import train_out_of_core
 
-        if cv or calibrating:
-            raise ParameterError(
-                "--cv, --calibrate and --target-precision need the data in memory; they cannot be combined with "
-                "--out-of-core"
-            )
         if params.get("solver") == "lbfgs":
             raise ParameterError("--out-of-core trains with the sgd solver; --solver lbfgs cannot be combined with it")
         params = {key: value for key, value in params.items() if not (key == "n_buckets" and value is None)}

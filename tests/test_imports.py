@@ -48,6 +48,7 @@ LAYERS = [
     {"inference", "batch"},
     {"model", "describe", "predicting", "labelling", "summarize"},
     {"outofcore", "cluster", "terminal", "confidence"},
+    {"cluster_training"},
     {"training"},
     {"quality"},
     {"cli_options"},
