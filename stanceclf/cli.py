@@ -180,18 +180,8 @@ def train(data, output_path, cv, group_by, jobs, out_of_core, chunk_size, force,
     from stanceclf.training import format_summary, train_file
 
     reading = {name: options.pop(name) for name in (*READING_NAMES, "calibrate", "target_precision", "dask")}
-    summary = train_file(
-        data,
-        output_path,
-        params_from_options(**options),
-        cv=cv,
-        n_jobs=jobs,
-        group_by=group_by,
-        out_of_core=out_of_core,
-        chunk_size=chunk_size,
-        force=force,
-        **reading,
-    )
+    run = dict(cv=cv, n_jobs=jobs, group_by=group_by, out_of_core=out_of_core, chunk_size=chunk_size, force=force)
+    summary = train_file(data, output_path, params_from_options(**options), **run, **reading)
     if fmt == "json":
         click.echo(json.dumps({"data": str(data), "output": str(output_path), **summary.as_dict()}, indent=2))
     else:
