@@ -184,17 +184,17 @@ def paired(section: dict, name: str, reference: str) -> str:
 def render(data: dict) -> str:
     parts = [
         "# Dask on one machine: overhead against local `--jobs 2` and `train --out-of-core`\n",
-        f"Machine: {data['machine']}. **Shared**: other sessions ran on the same 2 cores during these runs "
-        "(load averages below), so absolute rates are low and vary; the runs alternate and medians are "
-        "compared so that load hits every contender alike. The lead may rerun on a quiet machine.\n",
+        f"Machine: {data['machine']}. The load average before each run is recorded below: above about 3 on "
+        "these 2 cores, other work shared the machine and absolute rates are low and vary. The runs alternate "
+        "and medians are compared so that load hits every contender alike.\n",
     ]
     for name, section in (("prediction", data.get("predict")), ("training", data.get("train"))):
         if section:
             loads = section["load_average_before_runs"]
             spread = max(max(runs) / min(runs) for runs in section["seconds"].values())
+            noisy = "so the ratios below say little about overhead" if spread > 1.5 else "so the ratios below hold"
             variation = (
-                f"two runs of the same command differed by up to {spread:.1f}x, so the ratios below say little "
-                "about overhead"
+                f"two runs of the same command differed by up to {spread:.1f}x, {noisy}"
                 if section["repeats"] > 1
                 else "one run each (no second run within the time), so the ratios below say little about overhead"
             )
