@@ -26,7 +26,7 @@ import time
 
 import numpy as np
 from sklearn.model_selection import StratifiedKFold
-from stance_search import candidate_table, describe, fit_final, plain, predict_test, run_candidates
+from stance_search import candidate_table, describe, fit_final, plain, predict_test, run_candidates, test_tables
 
 from common import benchmarks_dir, machine, write_results
 from stanceclf.benchmarks import load_semeval2016
@@ -117,15 +117,7 @@ def main() -> None:
         f"| {name} | {value:.1f} | TweetEval leaderboard (Barbieri et al. 2020, repository README) |"
         for name, value in PUBLISHED_TWEETEVAL
     ]
-    lines += ["", "Per target (test):", "", "| target | tweets | F_avg |", "|---|---|---|"]
-    for target, value in scores["f_avg_by_target"].items():
-        lines.append(f"| {target} | {test.targets.count(target)} | {100 * value:.2f} |")
-    lines += ["", "Per label (test):", "", "| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
-    for label in report["labels"]:
-        s = report["per_label"][label]
-        lines.append(
-            f"| {label} | {100 * s['precision']:.2f} | {100 * s['recall']:.2f} | {100 * s['f1']:.2f} | {s['support']} |"
-        )
+    lines += test_tables(scores, report, test.targets)
     lines += candidate_table(rows)
     lines += [
         "",

@@ -135,6 +135,20 @@ def describe(row: dict) -> str:
     )
 
 
+def test_tables(scores: dict, report: dict, targets: list[str]) -> list[str]:
+    """Markdown lines: F_avg per target and precision, recall and F1 per label on the test set."""
+    lines = ["", "Per target (test):", "", "| target | tweets | F_avg |", "|---|---|---|"]
+    for target, value in scores["f_avg_by_target"].items():
+        lines.append(f"| {target} | {targets.count(target)} | {100 * value:.2f} |")
+    lines += ["", "Per label (test):", "", "| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    for label in report["labels"]:
+        s = report["per_label"][label]
+        lines.append(
+            f"| {label} | {100 * s['precision']:.2f} | {100 * s['recall']:.2f} | {100 * s['f1']:.2f} | {s['support']} |"
+        )
+    return lines
+
+
 def candidate_table(rows: list[dict]) -> list[str]:
     """The grid and every candidate's CV score, best first."""
     lines = [

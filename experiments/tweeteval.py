@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 from sklearn.model_selection import StratifiedKFold
-from stance_search import candidate_table, describe, fit_final, plain, predict_test, run_candidates
+from stance_search import candidate_table, describe, fit_final, plain, predict_test, run_candidates, test_tables
 
 from common import benchmarks_dir, machine, write_results
 from stanceclf.benchmarks import load_tweeteval
@@ -98,15 +98,7 @@ def main() -> None:
         "experiments/semeval2016.py before issue 13 |",
     ]
     lines += [f"| {name} | {value:.1f} | - | {source} |" for name, value, source in PUBLISHED]
-    lines += ["", "Per target (test):", "", "| target | tweets | F_avg |", "|---|---|---|"]
-    for target, value in scores["f_avg_by_target"].items():
-        lines.append(f"| {target} | {test.targets.count(target)} | {100 * value:.2f} |")
-    lines += ["", "Per label (test):", "", "| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
-    for label in report["labels"]:
-        s = report["per_label"][label]
-        lines.append(
-            f"| {label} | {100 * s['precision']:.2f} | {100 * s['recall']:.2f} | {100 * s['f1']:.2f} | {s['support']} |"
-        )
+    lines += test_tables(scores, report, test.targets)
     lines += candidate_table(rows)
     lines += [
         "",
