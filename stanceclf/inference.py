@@ -15,12 +15,13 @@ from pathlib import Path
 import numpy as np
 
 from stanceclf.data import frame_documents, is_frame
-from stanceclf.features import Analyzer, BucketCache, split_document
+from stanceclf.features import BucketCache, split_document
 from stanceclf.occurrences import (
     CharNgramTable,
     WordNgramTable,
     count_features,
     feature_occurrences,
+    has_table,
     ngram_table,
 )
 from stanceclf.persist import ModelData, load_model_data
@@ -249,7 +250,7 @@ class Predictor:
         if self._vocabularies is None and batch_size > _BISECT_UP_TO:
             self._vocabularies = [
                 _SortedVocabulary(block.features)
-                if _has_table(analyzer)
+                if has_table(analyzer)
                 else dict(zip(block.features, range(block.width)))
                 for analyzer, block in zip(self._analyzers, self.model.blocks)
             ]
@@ -308,11 +309,6 @@ _BISECT_UP_TO = 16
 # statements featurised together: a batch's temporaries (occurrence arrays, their sort) grow with
 # it, about 15 MiB per 1,000 statements at the default features; larger chunks gain little speed
 _CHUNK = 2048
-
-
-def _has_table(analyzer: Analyzer) -> bool:
-    """Whether a block is read through an n-gram table (:func:`stanceclf.occurrences.ngram_table`)."""
-    return analyzer.kind in ("word", "char") and not analyzer.conjoin
 
 
 class _SortedVocabulary:

@@ -375,12 +375,21 @@ def _grown(array: np.ndarray, used: int, needed: int, fill: int | None = None) -
     return bigger
 
 
+def has_table(analyzer) -> bool:
+    """Whether a block is read a chunk at a time through an n-gram table: unconjoined word and char blocks.
+
+    Target and statement-target blocks, and blocks conjoined with the target, are read through
+    their analyzer, statement by statement.
+    """
+    return analyzer.kind in ("word", "char") and not analyzer.conjoin
+
+
 def ngram_table(analyzer: Analyzer, column_of: Callable[[str], int | None]) -> CharNgramTable | WordNgramTable | None:
-    """The table that gathers a block's occurrences a chunk at a time (None for other kinds and conjoined blocks).
+    """The table that gathers a block's occurrences a chunk at a time (None where :func:`has_table` says no).
 
     ``column_of(feature)`` gives a column, or None (or -1) for a feature without one.
     """
-    if analyzer.conjoin or analyzer.kind not in ("word", "char"):  # target and statement-target blocks
+    if not has_table(analyzer):
         return None
     if analyzer.kind == "word":
         return WordNgramTable(analyzer, column_of)
