@@ -33,7 +33,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from stanceclf.data import FRAME_NAME, detect_format, frame_records, iter_records, labelled_row, relabel
+from stanceclf.data import (
+    FRAME_NAME,
+    check_label_case,
+    detect_format,
+    frame_records,
+    iter_records,
+    labelled_row,
+    relabel,
+)
 from stanceclf.errors import DataError, ParameterError, located
 
 if TYPE_CHECKING:
@@ -406,20 +414,7 @@ def _check_labels(client, scans, names, overviews, where, split) -> tuple[dict[s
     for name, overview in zip(names, overviews):
         for label, line in overview["first_line_of_label"].items():
             first.setdefault(label, (name, line))
-    by_folded: dict[str, list[str]] = {}
-    for label in first:
-        by_folded.setdefault(label.casefold(), []).append(label)
-    for spellings in by_folded.values():
-        if len(spellings) > 1:
-            places = " and ".join(f"{label!r} ({first[label][0]}:{first[label][1]})" for label in spellings)
-            raise DataError(
-                located(
-                    where,
-                    None,
-                    f"labels {places} differ only in case; correct the file or fold them into one "
-                    "(--fold-case, or fold_case=True)",
-                )
-            )
+    check_label_case(where, {label: f"{name}:{line}" for label, (name, line) in first.items()})
     _check_conflicting_labels([future.result() for future in client.map(_row_keys, scans, pure=False)], names)
     totals: dict[str, int] = {}
     for overview in overviews:

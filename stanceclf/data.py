@@ -249,14 +249,18 @@ def relabel(label: str, label_map: dict[str, str] | None, fold_case: bool) -> st
     return label.lower() if fold_case else label
 
 
-def check_label_case(path, first_line_of_label: dict[str, int]) -> None:
-    """Refuse labels that differ only in case: almost always one label typed two ways."""
+def check_label_case(path, first_line_of_label: dict[str, int] | dict[str, str]) -> None:
+    """Refuse labels that differ only in case: almost always one label typed two ways.
+
+    ``first_line_of_label`` gives each label's first line in ``path``, or its first place as
+    ``"FILE:LINE"`` when the rows came from several files.
+    """
     by_folded: dict[str, list[str]] = {}
     for label in first_line_of_label:
         by_folded.setdefault(label.casefold(), []).append(label)
     for spellings in by_folded.values():
         if len(spellings) > 1:
-            where = " and ".join(f"{label!r} (line {first_line_of_label[label]})" for label in spellings)
+            where = " and ".join(f"{label!r} ({_place(first_line_of_label[label])})" for label in spellings)
             raise DataError(
                 located(
                     path,
@@ -265,6 +269,10 @@ def check_label_case(path, first_line_of_label: dict[str, int]) -> None:
                     "(--fold-case, or fold_case=True)",
                 )
             )
+
+
+def _place(place: int | str) -> str:
+    return f"line {place}" if isinstance(place, int) else place
 
 
 def parse_label_map(text: str) -> dict[str, str]:

@@ -154,6 +154,19 @@ def test_a_text_labelled_twice_in_two_files_is_refused_naming_both_places(dask_c
     )
 
 
+def test_labels_that_differ_only_in_case_across_files_are_refused_naming_both_places(dask_client, tmp_path):
+    rows = _rows(40)
+    label = rows[0]["label"]
+    rows[25] = {**rows[25], "label": label.title()}  # part1.jsonl line 6
+    _, folder = _split(tmp_path, rows, [20, 20])
+    with pytest.raises(DataError) as caught:
+        train_files([folder], SMALL, client=dask_client)
+    assert (
+        f"labels {label!r} ({folder / 'part0.jsonl'}:1) and {label.title()!r} ({folder / 'part1.jsonl'}:6) "
+        "differ only in case"
+    ) in str(caught.value)
+
+
 def test_a_bad_row_in_a_dataframe_names_its_partition_and_row(dask_client):
     import dask.dataframe as dd
     import pandas as pd
